@@ -1,0 +1,272 @@
+"""Basic types: the output contract, the model-facing draft, the input article and errors.
+
+This module imports nothing else of the package (an import-linter contract enforces it),
+so every stage can depend on it and it depends on none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = "1"
+
+ActorType = Literal[
+    "state", "government", "person", "armed_group", "military",
+    "international_organization", "coalition", "political_group", "media", "other",
+]
+LocationType = Literal[
+    "country", "region", "city", "military_base", "facility", "airspace", "body_of_water",
+    "other",
+]
+EventType = Literal[
+    "attack", "strike", "interception", "threat", "statement", "demand", "denial", "warning",
+    "meeting", "call", "deployment", "diplomatic_action", "other",
+]
+EventStatus = Literal["occurred", "claimed", "reported", "denied", "planned", "hypothetical"]
+ActionType = Literal["violence", "restrict", "relations", "sanction", "territory", "other"]
+Precision = Literal["day", "week", "month", "year", "unknown"]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- The output contract (shared/spec/output-contract.md, version 1) -----------------
+
+
+class Evidence(_Strict):
+    quote: str
+    start: int | None
+    end: int | None
+    grounded: bool
+
+
+class When(_Strict):
+    text: str
+    date: dt.date | None
+    end_date: dt.date | None
+    precision: Precision
+
+
+class ArticleMeta(_Strict):
+    id: str
+    title: str | None
+    url: str | None
+    published_at: dt.date | None
+    language: str = "en"
+
+
+class Actor(_Strict):
+    name: str
+    aliases: list[str]
+    type: ActorType
+    country: CountryCode | None
+    title: str | None
+    affiliation: str | None
+    evidence: list[Evidence]
+
+
+class Location(_Strict):
+    name: str
+    type: LocationType
+    country: CountryCode | None
+    evidence: list[Evidence]
+
+
+class Event(_Strict):
+    type: EventType
+    description: str
+    actors: list[str]
+    targets: list[str]
+    locations: list[str]
+    when: When | None
+    status: EventStatus
+    casualties: str | None
+    evidence: list[Evidence]
+
+
+class Threat(_Strict):
+    issuer: str
+    speaker: str | None
+    targets: list[str]
+    condition: str | None
+    action: str
+    action_type: ActionType
+    conditional: bool
+    when: When | None
+    evidence: list[Evidence]
+
+
+class Usage(_Strict):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Provenance(_Strict):
+    provider: str
+    model: str
+    prompt_version: str
+    created_at: dt.datetime
+    cached: bool
+    usage: Usage
+
+
+class SummaryRecord(_Strict):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    article: ArticleMeta
+    summary: str
+    actors: list[Actor]
+    locations: list[Location]
+    events: list[Event]
+    threats: list[Threat]
+    provenance: Provenance
+    warnings: list[str]
+
+
+# --- What the model is asked for ------------------------------------------------------
+# The model proposes content and verbatim quotes; offsets, dates, ISO codes and warnings
+# are computed by the pipeline, never trusted from the model. Bounds on list and string
+# sizes keep a small model's constrained decoding from running past its token budget.
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=250)]
+Sentence = Annotated[str, StringConstraints(max_length=300)]
+Quotes = Annotated[
+    list[Quote],
+    Field(min_length=1, max_length=2, description="Short sentences copied verbatim from the article"),
+]
+WhenText = Annotated[
+    Annotated[str, StringConstraints(max_length=80)] | None,
+    Field(description="The time expression exactly as written in the article, e.g. 'on Sunday'"),
+]
+
+
+class DraftActor(_Strict):
+    name: Name = Field(description="The fullest name used in the article")
+    aliases: list[Name] = Field(max_length=3, description="Other spellings used in the article")
+    type: ActorType
+    country: Annotated[str | None, StringConstraints(max_length=60)] = Field(
+        description="ISO 3166-1 alpha-2 code of the actor's home country"
+    )
+    title: Annotated[str | None, StringConstraints(max_length=80)] = Field(
+        description="A person's office or role as stated"
+    )
+    affiliation: Annotated[str | None, StringConstraints(max_length=80)] = Field(
+        description="For a person: the actor they speak for"
+    )
+    evidence: Quotes
+
+
+class DraftLocation(_Strict):
+    name: Name
+    type: LocationType
+    country: Annotated[str | None, StringConstraints(max_length=60)]
+    evidence: Quotes
+
+
+class DraftEvent(_Strict):
+    type: EventType
+    description: Sentence
+    actors: list[Name] = Field(max_length=4)
+    targets: list[Name] = Field(max_length=4)
+    locations: list[Name] = Field(max_length=4)
+    when: WhenText
+    status: EventStatus
+    casualties: Annotated[str | None, StringConstraints(max_length=80)]
+    evidence: Quotes
+
+
+class DraftThreat(_Strict):
+    issuer: Name = Field(description="The organisation or state that threatens")
+    speaker: Annotated[str | None, StringConstraints(max_length=80)] = Field(
+        description="The person quoted, if any"
+    )
+    targets: list[Name] = Field(max_length=4)
+    condition: Annotated[str | None, StringConstraints(max_length=200)] = Field(
+        description="The trigger ('if ...'), or null when unconditional"
+    )
+    action: Sentence
+    action_type: ActionType
+    conditional: bool
+    when: WhenText
+    evidence: Quotes
+
+
+class DraftRecord(_Strict):
+    """The structured answer requested from the model."""
+
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=800)]
+    actors: list[DraftActor] = Field(max_length=10)
+    locations: list[DraftLocation] = Field(max_length=8)
+    events: list[DraftEvent] = Field(max_length=8)
+    threats: list[DraftThreat] = Field(max_length=5)
+
+
+# --- Input ----------------------------------------------------------------------------
+
+
+class ArticleRequest(_Strict):
+    """An article as a caller submits it (API body, JSON file, JSONL line)."""
+
+    text: Annotated[str, StringConstraints(min_length=1)]
+    title: str | None = None
+    url: str | None = None
+    published_at: dt.date | None = None
+    id: str | None = None
+
+
+class GenerationParams(_Strict):
+    """Sampling settings; part of every cache key and recorded request."""
+
+    temperature: float = 0.0
+    max_tokens: int = 4096
+    seed: int = 0
+
+
+# --- Errors ---------------------------------------------------------------------------
+
+
+class SummarizerError(Exception):
+    """Base of every error the CLI and API turn into a clear message."""
+
+    kind = "error"
+
+
+class InputError(SummarizerError):
+    """The article or a parameter is unusable (empty, not UTF-8, bad date, too long)."""
+
+    kind = "invalid_input"
+
+
+class InputTooLarge(InputError):
+    kind = "input_too_large"
+
+
+class ConfigError(SummarizerError):
+    """The provider cannot be set up as configured (missing key, model file, package)."""
+
+    kind = "configuration_error"
+
+
+class ProviderError(SummarizerError):
+    """The model could not produce a record after retries."""
+
+    kind = "provider_error"
+
+
+class ProviderTimeout(ProviderError):
+    kind = "provider_timeout"
+
+
+class ExtractionFailed(ProviderError):
+    """The model answered, but never with a schema-valid record within the re-ask budget."""
+
+    kind = "extraction_failed"
+
+
+class RecordingMissing(ProviderError):
+    kind = "recording_missing"

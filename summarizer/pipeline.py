@@ -1,0 +1,67 @@
+"""The pipeline: article -> prompt -> provider call -> validation/re-ask -> grounding ->
+dates and names -> cache -> record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from summarizer.article import Article
+from summarizer.assemble import assemble
+from summarizer.cache import RecordCache, cache_key
+from summarizer.core import Provenance, SummaryRecord
+from summarizer.extraction import extract
+from summarizer.prompts import PromptSet
+from summarizer.providers import Provider
+from summarizer.settings import Settings
+
+
+class Summarizer:
+    def __init__(
+        self,
+        provider: Provider,
+        prompts: PromptSet,
+        cache: RecordCache | None,
+        settings: Settings,
+    ) -> None:
+        self.provider = provider
+        self.prompts = prompts
+        self.cache = cache
+        self.settings = settings
+
+    def summarize(self, article: Article, use_cache: bool = True) -> SummaryRecord:
+        params = self.settings.generation()
+        key = cache_key(
+            article.text,
+            article.meta.published_at,
+            self.provider.name,
+            self.provider.model,
+            self.prompts.version,
+            params,
+        )
+        cache = self.cache if use_cache else None
+        hit = cache.get(key) if cache else None
+        if hit is not None:
+            # Title, url and id are not part of the key: they are the caller's, this time.
+            hit.article = article.meta
+            hit.provenance.cached = True
+            return hit
+        published = article.meta.published_at
+        extraction = extract(
+            self.provider,
+            self.prompts.messages(article.text, published.isoformat() if published else None),
+            params,
+            self.settings.max_reasks,
+            self.settings.record_dir,
+        )
+        provenance = Provenance(
+            provider=self.provider.name,
+            model=self.provider.model,
+            prompt_version=self.prompts.version,
+            created_at=dt.datetime.now(dt.UTC),
+            cached=False,
+            usage=extraction.usage,
+        )
+        record = assemble(extraction.draft, article, provenance)
+        if cache:
+            cache.put(key, record)
+        return record

