@@ -61,8 +61,9 @@ def decode(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        byte = f"0x{raw[exc.start]:02x}"
         raise InputError(
-            f"{source} is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            f"{source} is not UTF-8 text (invalid byte {byte} at offset {exc.start})"
         ) from None
 
 

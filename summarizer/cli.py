@@ -43,7 +43,9 @@ def clear_errors() -> Iterator[None]:
     except SummarizerError as exc:
         fail(str(exc), EXIT_FAILED)
     except ValidationError as exc:  # a bad environment variable
-        fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", EXIT_USAGE)
+        fail(
+            f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", EXIT_USAGE
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -74,23 +76,25 @@ def make_summarizer(settings: Settings, notify: Callable[[str], None]) -> Summar
 @app.command()
 def summarize(
     path: Annotated[str, typer.Argument(help="Article file (.txt or .json), or - for stdin")],
-    published_at: Annotated[
-        str | None, typer.Option(help="Publication date YYYY-MM-DD")
-    ] = None,
+    published_at: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD")] = None,
     title: Annotated[str | None, typer.Option()] = None,
     url: Annotated[str | None, typer.Option()] = None,
     provider: Annotated[ProviderName | None, typer.Option(help="local | openai | replay")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache")]
-    = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache")
+    ] = False,
 ) -> None:
     """Summarise one article and print its record as JSON."""
     with clear_errors():
         settings = load_settings(provider=provider, model=model)
         as_json = {".json": True, ".txt": False}.get(Path(path).suffix.lower())
         request = request_from_bytes(read_input(path), "stdin" if path == "-" else path, as_json)
-        given = {"title": title, "url": url,
-                 "published_at": parse_date(published_at) if published_at else None}
+        given = {
+            "title": title,
+            "url": url,
+            "published_at": parse_date(published_at) if published_at else None,
+        }
         request = request.model_copy(update={k: v for k, v in given.items() if v is not None})
         article = build_article(request, settings.max_chars)
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
@@ -109,8 +113,13 @@ def cache_stats() -> None:
     """Entries and size of the cache."""
     with clear_errors():
         stats = RecordCache(load_settings().cache_dir).stats()
-        emit({"directory": str(stats.directory), "entries": stats.entries,
-              "size_bytes": stats.size_bytes})
+        emit(
+            {
+                "directory": str(stats.directory),
+                "entries": stats.entries,
+                "size_bytes": stats.size_bytes,
+            }
+        )
 
 
 @cache_app.command("clear")

@@ -11,19 +11,44 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 ActorType = Literal[
-    "state", "government", "person", "armed_group", "military",
-    "international_organization", "coalition", "political_group", "media", "other",
+    "state",
+    "government",
+    "person",
+    "armed_group",
+    "military",
+    "international_organization",
+    "coalition",
+    "political_group",
+    "media",
+    "other",
 ]
 LocationType = Literal[
-    "country", "region", "city", "military_base", "facility", "airspace", "body_of_water",
+    "country",
+    "region",
+    "city",
+    "military_base",
+    "facility",
+    "airspace",
+    "body_of_water",
     "other",
 ]
 EventType = Literal[
-    "attack", "strike", "interception", "threat", "statement", "demand", "denial", "warning",
-    "meeting", "call", "deployment", "diplomatic_action", "other",
+    "attack",
+    "strike",
+    "interception",
+    "threat",
+    "statement",
+    "demand",
+    "denial",
+    "warning",
+    "meeting",
+    "call",
+    "deployment",
+    "diplomatic_action",
+    "other",
 ]
 EventStatus = Literal["occurred", "claimed", "reported", "denied", "planned", "hypothetical"]
 ActionType = Literal["violence", "restrict", "relations", "sanction", "territory", "other"]
@@ -137,7 +162,9 @@ Quote = Annotated[str, StringConstraints(min_length=1, max_length=250)]
 Sentence = Annotated[str, StringConstraints(max_length=300)]
 Quotes = Annotated[
     list[Quote],
-    Field(min_length=1, max_length=2, description="Short sentences copied verbatim from the article"),
+    Field(
+        min_length=1, max_length=2, description="Short sentences copied verbatim from the article"
+    ),
 ]
 WhenText = Annotated[
     Annotated[str, StringConstraints(max_length=80)] | None,

@@ -27,13 +27,20 @@ _FILLER = re.compile(
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _BARE_DAY = re.compile(r"^\d{1,2}$")
-_PERIODS: dict[str, Precision] = {"day": "day", "time": "day", "week": "week",
-                                  "month": "month", "year": "year"}
+_PERIODS: dict[str, Precision] = {
+    "day": "day",
+    "time": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
 # Any fixed base will do where only absolute, year-bearing dates are resolved.
 _NO_BASE = dt.datetime(2000, 1, 1)
 
 
-def resolve_when(text: str | None, published_at: dt.date | None, ahead: bool = False) -> When | None:
+def resolve_when(
+    text: str | None, published_at: dt.date | None, ahead: bool = False
+) -> When | None:
     if text is None or not text.strip():
         return None
     text = text.strip()

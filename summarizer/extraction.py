@@ -53,7 +53,7 @@ def extract(
         draft: DraftRecord = patched(
             response_model=DraftRecord,
             messages=messages,
-            max_retries=max_reasks + 1,
+            max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
             **params.model_dump(),
         )
     except InstructorError as exc:

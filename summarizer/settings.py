@@ -17,7 +17,11 @@ InstructorMode = Literal["tools", "json_schema", "md_json"]
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="SUMMARIZER_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="SUMMARIZER_",
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     provider: ProviderName | None = Field(

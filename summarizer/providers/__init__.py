@@ -23,8 +23,10 @@ def provider_name(settings: Settings) -> ProviderName:
 
 
 def is_demo_default(settings: Settings) -> bool:
-    return settings.provider is None and settings.local_model_path is None and (
-        provider_name(settings) == "local"
+    return (
+        settings.provider is None
+        and settings.local_model_path is None
+        and (provider_name(settings) == "local")
     )
 
 

@@ -12,12 +12,21 @@ class Provider(Protocol):
     the extraction stage's, the same for all of them.
     """
 
-    name: str
-    model: str
-    # How structure is requested: "tools", "json_schema" or "md_json" (instructor modes).
-    mode: str
-    # False when calls must be serialised (an in-process model is not thread-safe).
-    concurrent: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def mode(self) -> str:
+        """How structure is requested: "tools", "json_schema" or "md_json"."""
+        ...
+
+    @property
+    def concurrent(self) -> bool:
+        """False when calls must be serialised (an in-process model is not thread-safe)."""
+        ...
 
     def create(self, **request: Any) -> Any:
         """Answer one chat-completions request with an `openai` ChatCompletion."""

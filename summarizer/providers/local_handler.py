@@ -3,6 +3,7 @@ output constrained by a grammar built from the requested JSON Schema."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import threading
@@ -53,7 +54,9 @@ def compact(schema: Any) -> Any:
 def _load(path: Path, n_ctx: int, threads: int | None) -> Any:
     from llama_cpp import Llama
 
-    return Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, verbose=False)
+    llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, verbose=False)
+    atexit.register(llama.close)  # freed before interpreter teardown, not during it
+    return llama
 
 
 class LocalProvider:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import openai
 from tenacity import (
     RetryCallState,
@@ -38,8 +39,10 @@ def retry_after(exc: BaseException | None) -> float | None:
         return None
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
         value = headers.get(name)
+        if value is None:
+            continue
         try:
-            return max(0.0, float(value) * scale) if value is not None else None
+            return max(0.0, float(value) * scale)
         except ValueError:
             continue  # an HTTP-date: fall back to our own backoff
     return None
@@ -69,7 +72,7 @@ class OpenAIProvider:
     name = "openai"
     concurrent = True
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, http_client: httpx2.Client | None = None) -> None:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
         if key is None and settings.openai_base_url is None:
             raise ConfigError(
@@ -84,6 +87,7 @@ class OpenAIProvider:
             base_url=settings.openai_base_url,
             timeout=settings.timeout,
             max_retries=0,  # retries are ours, below, so they are bounded and observable
+            http_client=http_client,
         )
         self._retrying = Retrying(
             stop=stop_after_attempt(settings.max_attempts),

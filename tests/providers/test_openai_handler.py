@@ -1,0 +1,153 @@
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx2 as httpx
+import openai
+import pytest
+
+from summarizer.core import (
+    ConfigError,
+    DraftRecord,
+    GenerationParams,
+    ProviderError,
+    ProviderTimeout,
+)
+from summarizer.extraction import extract
+from summarizer.providers.openai_handler import OpenAIProvider
+from summarizer.settings import Settings
+
+MESSAGES = [{"role": "user", "content": "News."}]
+SECRET = "sk-test-must-never-leak"
+
+
+def completion(draft: DraftRecord) -> dict[str, object]:
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "DraftRecord", "arguments": draft.model_dump_json()},
+    }
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "gpt-test",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": None, "tool_calls": [call]},
+            }
+        ],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
+    }
+
+
+def provider(
+    handler: Callable[[httpx.Request], httpx.Response], **overrides: object
+) -> OpenAIProvider:
+    fields: dict[str, object] = {
+        "openai_api_key": SECRET,
+        "model": "gpt-test",
+        "max_attempts": 3,
+        "max_backoff": 0.05,
+        **overrides,
+    }
+    settings = Settings(**fields)  # type: ignore[arg-type]
+    return OpenAIProvider(
+        settings, http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+
+
+def scripted(
+    *responses: httpx.Response | Exception,
+) -> tuple[Callable[[httpx.Request], httpx.Response], list[float]]:
+    queue, times = list(responses), []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        times.append(time.monotonic())
+        assert request.headers["authorization"] == f"Bearer {SECRET}"
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return handler, times
+
+
+def test_tools_mode_through_instructor(draft_000: DraftRecord) -> None:
+    handler, times = scripted(httpx.Response(200, json=completion(draft_000)))
+    result = extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=1)
+    assert result.draft.model_dump() == draft_000.model_dump() and len(times) == 1
+
+
+def test_retry_after_is_honoured_then_success(draft_000: DraftRecord) -> None:
+    handler, times = scripted(
+        httpx.Response(
+            429, headers={"retry-after": "0.3"}, json={"error": {"message": "slow down"}}
+        ),
+        httpx.Response(200, json=completion(draft_000)),
+    )
+    extract(provider(handler, max_backoff=5.0), MESSAGES, GenerationParams(), max_reasks=0)
+    assert len(times) == 2 and times[1] - times[0] >= 0.3
+
+
+def test_server_errors_retry_a_bounded_number_of_times() -> None:
+    handler, times = scripted(httpx.Response(503, json={"error": {"message": "overloaded"}}))
+    with pytest.raises(ProviderError, match="HTTP 503") as caught:
+        extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=2)
+    assert len(times) == 3  # max_attempts, and no re-ask on top of transport failures
+    assert SECRET not in str(caught.value)
+
+
+def test_client_errors_are_not_retried() -> None:
+    handler, times = scripted(httpx.Response(401, json={"error": {"message": "bad key"}}))
+    with pytest.raises(ProviderError, match="HTTP 401"):
+        extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0)
+    assert len(times) == 1
+
+
+def test_timeouts_become_provider_timeout() -> None:
+    handler, times = scripted(httpx.ReadTimeout("too slow"))
+    with pytest.raises(ProviderTimeout):
+        extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0)
+    assert len(times) == 3
+
+
+def test_dropped_connection_then_success(draft_000: DraftRecord) -> None:
+    handler, times = scripted(
+        httpx.RemoteProtocolError("dropped"), httpx.Response(200, json=completion(draft_000))
+    )
+    extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0)
+    assert len(times) == 2
+
+
+def test_a_key_or_endpoint_is_required() -> None:
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        OpenAIProvider(Settings())
+
+
+def test_recorded_requests_hold_no_key(draft_000: DraftRecord, tmp_path: Path) -> None:
+    handler, _ = scripted(httpx.Response(200, json=completion(draft_000)))
+    extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0, record_dir=tmp_path)
+    text = "".join(p.read_text() for p in tmp_path.glob("*.json"))
+    assert text and SECRET not in text and "authorization" not in text.lower()
+    assert json.loads(text)["model"] == "gpt-test"
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after": "2"}, 2.0),
+        ({"retry-after-ms": "250"}, 0.25),
+        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, None),
+        ({}, None),
+    ],
+)
+def test_retry_after_header_forms(headers: dict[str, str], expected: float | None) -> None:
+    from summarizer.providers.openai_handler import retry_after
+
+    response = httpx.Response(429, headers=headers, request=httpx.Request("POST", "http://x"))
+    error = openai.RateLimitError("limited", response=response, body=None)
+    assert retry_after(error) == expected

@@ -1,0 +1,111 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.core import SummaryRecord
+
+runner = CliRunner()
+
+
+def run(*args: str, stdin: bytes | None = None, **env: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin, env=env or None)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_line_error(stderr: str, fragment: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("summarizer: error:"), stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "fragment"),
+    [
+        (b"", [], "article text is empty"),
+        (b"\xff\xfe bad", [], "not UTF-8 text"),
+        (b"Some news.", ["--published-at", "2025-13-01"], "expected YYYY-MM-DD"),
+        (b"x" * 101, [], "over the limit of 100"),
+        (b'{"text": "x", "published_at": "yesterday"}', [], "published_at"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, content: bytes, args: list[str], fragment: str
+) -> None:
+    path = tmp_path / ("article.json" if content.startswith(b"{") else "article.txt")
+    path.write_bytes(content)
+    code, stdout, stderr = run("summarize", str(path), *args, SUMMARIZER_MAX_CHARS="100")
+    assert code == 2 and stdout == ""
+    one_line_error(stderr, fragment)
+
+
+def test_stdin_is_read_with_dash() -> None:
+    code, _, stderr = run("summarize", "-", stdin=b"  ")
+    assert code == 2
+    one_line_error(stderr, "stdin: article text is empty")
+
+
+def test_missing_file_exits_2() -> None:
+    code, _, stderr = run("summarize", "no-such-file.txt")
+    assert code == 2
+    one_line_error(stderr, "cannot read no-such-file.txt")
+
+
+def test_unreachable_endpoint_exits_1_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Some news.")
+    code, _, stderr = run(
+        "summarize",
+        str(path),
+        "--provider",
+        "openai",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+        SUMMARIZER_MAX_ATTEMPTS="2",
+        SUMMARIZER_MAX_BACKOFF="0.01",
+    )
+    assert code == 1
+    one_line_error(stderr, "could not reach the model endpoint")
+
+
+def test_replay_without_recording_names_hash_and_command(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Some news.")
+    code, _, stderr = run(
+        "summarize",
+        str(path),
+        "--provider",
+        "replay",
+        SUMMARIZER_RECORDINGS_DIR=str(tmp_path / "none"),
+    )
+    assert code == 1
+    one_line_error(stderr, "no recording for request")
+    assert "summarizer eval --record" in stderr
+
+
+def test_missing_key_is_a_configuration_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Some news.")
+    code, _, stderr = run("summarize", str(path), "--provider", "openai")
+    assert code == 2
+    one_line_error(stderr, "OPENAI_API_KEY")
+
+
+def test_bad_setting_is_named() -> None:
+    code, _, stderr = run("cache", "stats", SUMMARIZER_MAX_CHARS="lots")
+    assert code == 2
+    one_line_error(stderr, "max_chars")
+
+
+def test_schema_is_the_records_json_schema() -> None:
+    code, stdout, _ = run("schema")
+    assert code == 0 and json.loads(stdout) == SummaryRecord.model_json_schema()
+
+
+def test_cache_stats_and_clear(tmp_path: Path) -> None:
+    code, stdout, _ = run("cache", "stats", SUMMARIZER_CACHE_DIR=str(tmp_path / "c"))
+    assert code == 0 and json.loads(stdout)["entries"] == 0
+    code, _, stderr = run("cache", "clear", SUMMARIZER_CACHE_DIR=str(tmp_path / "c"))
+    assert code == 0 and "removed 0" in stderr
