@@ -76,3 +76,33 @@ def test_real_local_model_end_to_end(tmp_path: Path) -> None:
     assert second.exit_code == 0
     assert json.loads(second.stdout)["provenance"]["cached"] is True
     assert os.environ.get("OPENAI_API_KEY") is None
+
+
+@needs_model
+def test_cache_hit_never_loads_the_model(tmp_path: Path) -> None:
+    from summarizer.cache import RecordCache, cache_key
+    from summarizer.pipeline import Summarizer
+    from summarizer.prompts import load_prompts
+    from summarizer.settings import Settings
+    from tests.conftest import corpus_article
+    from tests.test_core import EXAMPLE
+
+    settings = Settings(cache_dir=tmp_path)
+    provider = LocalProvider(None, settings.local_n_ctx, None)
+    prompts = load_prompts()
+    article = corpus_article("000")
+    cache = RecordCache(tmp_path)
+    stored = SummaryRecord.model_validate(EXAMPLE)
+    key = cache_key(
+        article.text,
+        article.meta.published_at,
+        provider.name,
+        provider.model,
+        prompts.version,
+        settings.generation(),
+    )
+    cache.put(key, stored)
+    loads_before = local_handler._load.cache_info().misses
+    record = Summarizer(provider, prompts, cache, settings).summarize(article)
+    assert record.provenance.cached
+    assert local_handler._load.cache_info().misses == loads_before
