@@ -10,6 +10,13 @@ from summarizer.core import SummaryRecord
 runner = CliRunner()
 
 
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    path = tmp_path / "a.txt"
+    path.write_text("Some news.")
+    return path
+
+
 def run(*args: str, stdin: bytes | None = None, **env: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args), input=stdin, env=env or None)
     return result.exit_code, result.stdout, result.stderr
@@ -54,12 +61,10 @@ def test_missing_file_exits_2() -> None:
     one_line_error(stderr, "cannot read no-such-file.txt")
 
 
-def test_unreachable_endpoint_exits_1_with_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "a.txt"
-    path.write_text("Some news.")
+def test_unreachable_endpoint_exits_1_with_one_line(news: Path) -> None:
     code, _, stderr = run(
         "summarize",
-        str(path),
+        str(news),
         "--provider",
         "openai",
         OPENAI_BASE_URL="http://127.0.0.1:9/v1",
@@ -70,12 +75,10 @@ def test_unreachable_endpoint_exits_1_with_one_line(tmp_path: Path) -> None:
     one_line_error(stderr, "could not reach the model endpoint")
 
 
-def test_replay_without_recording_names_hash_and_command(tmp_path: Path) -> None:
-    path = tmp_path / "a.txt"
-    path.write_text("Some news.")
+def test_replay_without_recording_names_hash_and_command(news: Path, tmp_path: Path) -> None:
     code, _, stderr = run(
         "summarize",
-        str(path),
+        str(news),
         "--provider",
         "replay",
         SUMMARIZER_RECORDINGS_DIR=str(tmp_path / "none"),
@@ -85,10 +88,8 @@ def test_replay_without_recording_names_hash_and_command(tmp_path: Path) -> None
     assert "summarizer eval --record" in stderr
 
 
-def test_missing_key_is_a_configuration_error(tmp_path: Path) -> None:
-    path = tmp_path / "a.txt"
-    path.write_text("Some news.")
-    code, _, stderr = run("summarize", str(path), "--provider", "openai")
+def test_missing_key_is_a_configuration_error(news: Path) -> None:
+    code, _, stderr = run("summarize", str(news), "--provider", "openai")
     assert code == 2
     one_line_error(stderr, "OPENAI_API_KEY")
 
