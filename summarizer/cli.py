@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,10 +12,13 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
 
+from summarizer import evaluation
 from summarizer.article import build_article, parse_date, request_from_bytes
 from summarizer.cache import RecordCache
 from summarizer.core import ConfigError, InputError, SummarizerError, SummaryRecord
+from summarizer.evalset import EVALS_DIR
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
 from summarizer.providers import DEMO_NOTICE, is_demo_default, make_provider
@@ -100,6 +104,86 @@ def summarize(
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
         record = summarizer.summarize(article, use_cache=not no_cache)
         emit(record.model_dump(mode="json"))
+
+
+@app.command("eval")
+def eval_command(
+    record: Annotated[
+        bool, typer.Option("--record", help="Run the real provider and rewrite the recordings")
+    ] = False,
+    provider: Annotated[
+        ProviderName | None, typer.Option(help="Default: replay; with --record: as configured")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Score this directory of contract JSON files instead")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write each prediction here as <id>.json")
+    ] = None,
+    evals_dir: Annotated[Path, typer.Option(help="Corpus, gold, aliases, thresholds")] = EVALS_DIR,
+    update_thresholds: Annotated[
+        bool, typer.Option("--update-thresholds", help="Set thresholds to these scores - 0.02")
+    ] = False,
+) -> None:
+    """Score the extractor against the gold records (replaying recorded responses)."""
+    with clear_errors():
+        started = time.perf_counter()
+        evalset = evaluation.EvalSet.load(evals_dir)
+        if predictions is not None:
+            outcomes = evaluation.read_predictions(predictions, evalset.corpus)
+            about: dict[str, Any] = {"predictions": str(predictions)}
+        else:
+            chosen = provider or (None if record else "replay")
+            settings = load_settings(provider=chosen, model=model)
+            summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
+            run = evaluation.record if record else evaluation.run_pipeline
+            args = (settings.recordings_dir,) if record else ()
+            outcomes = run(summarizer, evalset.corpus, *args)
+            about = {
+                "provider": summarizer.provider.name,
+                "model": summarizer.provider.model,
+                "prompt_version": summarizer.prompts.version,
+            }
+        result = evaluation.score(outcomes, evalset)
+        evaluation.render(result, Console(stderr=True))
+        about["seconds"] = round(time.perf_counter() - started, 2)
+        if report is not None:
+            evaluation.dump_json(report, result.to_json(about))
+        if out is not None:
+            evaluation.save_predictions(outcomes, out)
+        typer.echo(f"eval took {about['seconds']} s", err=True)
+        if result.stale_recordings():
+            fail(
+                "no recording matches the current prompts, schema or parameters "
+                f"(prompt_version {about.get('prompt_version')}); re-record with "
+                f"`{evaluation.RERECORD}` and commit evals/recordings",
+                EXIT_FAILED,
+            )
+        check_thresholds(
+            result.total.metrics(),
+            evals_dir / "thresholds.toml",
+            str(about.get("model", "")),
+            update_thresholds,
+        )
+
+
+def check_thresholds(
+    metrics: dict[str, float | None], path: Path, model: str, update: bool
+) -> None:
+    if update:
+        evaluation.write_thresholds(path, metrics, model, tolerance=0.02)
+        typer.echo(f"thresholds written to {path}", err=True)
+        return
+    threshold_model, minimums = evaluation.load_thresholds(path)
+    if model and threshold_model and model != threshold_model:
+        typer.echo(f"note: thresholds belong to {threshold_model}, this run is {model}", err=True)
+    failures = evaluation.below_thresholds(metrics, minimums)
+    for failure in failures:
+        typer.echo(f"summarizer: below threshold: {failure}", err=True)
+    if failures:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

@@ -7,7 +7,7 @@ so every stage can depend on it and it depends on none of them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -68,6 +68,13 @@ class Evidence(_Strict):
     start: int | None
     end: int | None
     grounded: bool
+
+
+class Grounded(Protocol):
+    """Any extracted item: it carries evidence."""
+
+    @property
+    def evidence(self) -> list[Evidence]: ...
 
 
 class When(_Strict):

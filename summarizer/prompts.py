@@ -11,8 +11,9 @@ from pathlib import Path
 from string import Template
 
 from summarizer.core import SCHEMA_VERSION, ConfigError, DraftRecord
+from summarizer.settings import PROJECT_DIR
 
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+DEFAULT_PROMPTS_DIR = PROJECT_DIR / "prompts"
 SYSTEM_FILE = "system.md"
 USER_FILE = "user.md"
 

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from summarizer.core import GenerationParams
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 ProviderName = Literal["local", "openai", "replay"]
 InstructorMode = Literal["tools", "json_schema", "md_json"]
 
@@ -46,7 +47,7 @@ class Settings(BaseSettings):
     local_n_ctx: int = Field(default=8192, description="Context window of the local model")
     local_threads: int | None = Field(default=None, description="CPU threads for llama.cpp")
     recordings_dir: Path = Field(
-        default=Path("evals/recordings"), description="Where replay reads recordings"
+        default=PROJECT_DIR / "evals" / "recordings", description="Where replay reads recordings"
     )
     record_dir: Path | None = Field(
         default=None, description="When set, every real model call is recorded here"
