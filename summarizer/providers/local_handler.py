@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib.util
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ _LOCK = threading.Lock()
 # applied only to the grammar, keep its worst-case answer inside the token budget.
 COMPACT_MAX_ITEMS = 3
 COMPACT_MAX_LENGTH = 120
+# llama-cpp-python's schema converter lets raw control characters into strings (its
+# `char` rule is [^"\\]), so a model can write a newline inside a string: invalid JSON.
+# JSON's own rule excludes them.
+_LOOSE_CHAR = r'char ::= [^"\\] |'
+_JSON_CHAR = r'char ::= [^"\\\x7F\x00-\x1F] |'
 
 
 def is_installed() -> bool:
@@ -48,6 +54,20 @@ def compact(schema: Any) -> Any:
         field, limit = bound[kind]
         tight[field] = min(tight.get(field, limit), limit)
     return tight
+
+
+def json_gbnf(schema_json: str) -> str:
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    return str(json_schema_to_gbnf(schema_json)).replace(_LOOSE_CHAR, _JSON_CHAR)
+
+
+@functools.lru_cache(maxsize=8)
+def json_grammar(schema_json: str) -> Any:
+    """A llama.cpp grammar for strict JSON that matches the schema."""
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    return LlamaGrammar.from_string(json_gbnf(schema_json), verbose=False)
 
 
 @functools.cache
@@ -84,11 +104,12 @@ class LocalProvider:
 
     def create(self, **request: Any) -> Any:
         # instructor's JSON_SCHEMA mode speaks OpenAI's `json_schema` response format;
-        # llama-cpp-python builds its grammar from the older `json_object` + `schema`.
+        # here it becomes a grammar that constrains decoding.
         response_format = request.get("response_format") or {}
         if response_format.get("type") == "json_schema":
             schema = compact(response_format["json_schema"]["schema"])
-            request = {**request, "response_format": {"type": "json_object", "schema": schema}}
+            request = {k: v for k, v in request.items() if k != "response_format"}
+            request["grammar"] = json_grammar(json.dumps(schema, sort_keys=True))
         with _LOCK:  # loading, too, happens once: inside the lock, on first use
             llama = _load(self.path, self._n_ctx, self._threads)
             return llama.create_chat_completion_openai_v1(**request)

@@ -106,3 +106,11 @@ def test_cache_hit_never_loads_the_model(tmp_path: Path) -> None:
     record = Summarizer(provider, prompts, cache, settings).summarize(article)
     assert record.provenance.cached
     assert local_handler._load.cache_info().misses == loads_before
+
+
+@needs_model
+def test_grammar_keeps_control_characters_out_of_strings() -> None:
+    schema = json.dumps(compact(DraftRecord.model_json_schema()), sort_keys=True)
+    gbnf = local_handler.json_gbnf(schema)
+    assert local_handler._JSON_CHAR in gbnf
+    assert local_handler._LOOSE_CHAR not in gbnf

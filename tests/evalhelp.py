@@ -1,0 +1,36 @@
+"""Gold records turned into predictions, for scorer tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from summarizer.core import SummaryRecord
+from summarizer.evalset import EVALS_DIR, GoldRecord
+from summarizer.evaluation import EvalSet
+from summarizer.scoring import LISTS
+
+PROVENANCE = {
+    "provider": "gold",
+    "model": "none",
+    "prompt_version": "none",
+    "created_at": "2025-01-01T00:00:00Z",
+    "cached": False,
+    "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+}
+EVALSET = EvalSet.load(EVALS_DIR)
+TEXTS = {a.id: a.text for a in EVALSET.corpus}
+
+
+def as_prediction(
+    gold: GoldRecord, keep: Callable[[str, int, dict[str, Any]], bool] = lambda *_: True
+) -> SummaryRecord:
+    data = gold.model_dump(mode="json")
+    for name in LISTS:
+        data[name] = [
+            {k: v for k, v in item.items() if k != "required"}
+            for i, item in enumerate(data[name])
+            if keep(name, i, item)
+        ]
+    data["provenance"] = PROVENANCE
+    return SummaryRecord.model_validate(data)

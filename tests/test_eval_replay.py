@@ -1,0 +1,35 @@
+"""The eval suite on the committed recordings of a real model, as CI runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.evalset import EVALS_DIR
+from summarizer.recording import load_recordings
+
+RECORDINGS = EVALS_DIR / "recordings"
+SECRETS = re.compile(r"sk-[A-Za-z0-9]|bearer\s|authorization|api[_-]?key|x-api-key", re.IGNORECASE)
+
+
+def test_replay_eval_meets_its_thresholds(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--report", str(tmp_path / "report.json")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["provider"] == "replay"
+    assert report["micro"]["schema_valid_rate"] == 1.0
+    assert set(report["articles"]) == {"000", "001", "002", "003", "004"}
+
+
+def test_recordings_name_a_real_model_and_hold_no_secret() -> None:
+    recordings = load_recordings(RECORDINGS)
+    assert recordings
+    for recording in recordings.values():
+        assert recording.provider in {"local", "openai"} and recording.model
+        assert recording.response["model"]  # what the model itself reported
+    for path in RECORDINGS.glob("*.json"):
+        assert not SECRETS.search(path.read_text(encoding="utf-8")), path
