@@ -227,22 +227,19 @@ class ArticleScorer:
         return self.names.best(_names(pred), _names(gold))
 
     def _event(self, pred: Any, gold: Any) -> float:
-        shared = overlap(spans(pred.evidence, self.text), spans(gold.evidence, self.text))
-        if shared:
-            return 2 + shared
-        similar = token_f1(pred.description, gold.description)
-        if self.names.best(pred.actors, gold.actors) and similar >= TEXT_CORRECT:
-            return 1 + similar
-        return 0.0
+        same_actor = self.names.best(pred.actors, gold.actors)
+        return self._happening(pred, gold, same_actor, token_f1(pred.description, gold.description))
 
     def _threat(self, pred: Any, gold: Any) -> float:
+        same_issuer = self.names.similarity(pred.issuer, gold.issuer)
+        return self._happening(pred, gold, same_issuer, token_f1(pred.action, gold.action))
+
+    def _happening(self, pred: Any, gold: Any, same_actor: float, similar: float) -> float:
+        """Overlapping evidence spans first; failing those, the same actor and similar text."""
         shared = overlap(spans(pred.evidence, self.text), spans(gold.evidence, self.text))
         if shared:
             return 2 + shared
-        similar = token_f1(pred.action, gold.action)
-        if self.names.similarity(pred.issuer, gold.issuer) and similar >= TEXT_CORRECT:
-            return 1 + similar
-        return 0.0
+        return 1 + similar if same_actor and similar >= TEXT_CORRECT else 0.0
 
     def _actor_fields(self, pred: Any, gold: Any) -> None:
         self.score.tally("actors.type_accuracy", pred.type == gold.type)

@@ -33,3 +33,27 @@ def test_recordings_name_a_real_model_and_hold_no_secret() -> None:
         assert recording.response["model"]  # what the model itself reported
     for path in RECORDINGS.glob("*.json"):
         assert not SECRETS.search(path.read_text(encoding="utf-8")), path
+
+
+def test_a_changed_prompt_no_longer_matches_the_recordings(tmp_path: Path) -> None:
+    from summarizer import evaluation
+    from summarizer.pipeline import Summarizer
+    from summarizer.prompts import DEFAULT_PROMPTS_DIR, load_prompts
+    from summarizer.providers.replay_handler import ReplayProvider
+    from summarizer.settings import Settings
+    from tests.evalhelp import EVALSET
+
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    for source in DEFAULT_PROMPTS_DIR.glob("*.md"):
+        text = source.read_text(encoding="utf-8")
+        (prompts / source.name).write_text(text.replace("analysts", "analysts!"), encoding="utf-8")
+    summarizer = Summarizer(
+        ReplayProvider(RECORDINGS),
+        load_prompts(prompts),
+        None,
+        Settings(cache_dir=tmp_path / "cache"),
+    )
+    report = evaluation.score(evaluation.run_pipeline(summarizer, EVALSET.corpus), EVALSET)
+    assert report.stale_recordings()
+    assert all(o.record is None for o in report.outcomes)
