@@ -7,6 +7,7 @@ import json
 import shutil
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from summarizer.recording import write_atomic
 from summarizer.scoring import LISTS, NameMatcher, Score, score_article
 
 RERECORD = "summarizer eval --record --provider local"
+TOLERANCE = 0.02
 
 
 @dataclass
@@ -174,6 +176,27 @@ def write_thresholds(
         minimum = 1.0 if name == "schema_valid_rate" else max(0.0, round(value - tolerance, 3))
         lines.append(f'"{name}" = {minimum}')
     write_atomic(path, "\n".join(lines) + "\n")
+
+
+def apply_thresholds(
+    metrics: dict[str, float | None],
+    path: Path,
+    model: str,
+    update: bool,
+    say: Callable[[str], None],
+) -> bool:
+    """Check the run against the thresholds (or, with `update`, reset them to it)."""
+    if update:
+        write_thresholds(path, metrics, model, TOLERANCE)
+        say(f"thresholds written to {path}")
+        return True
+    threshold_model, minimums = load_thresholds(path)
+    if model and threshold_model and model != threshold_model:
+        say(f"note: thresholds belong to {threshold_model}, this run is {model}")
+    failures = below_thresholds(metrics, minimums)
+    for failure in failures:
+        say(f"summarizer: below threshold: {failure}")
+    return not failures
 
 
 # --- Report -----------------------------------------------------------------------------
