@@ -12,7 +12,7 @@ from pathlib import Path
 import diskcache
 from pydantic import ValidationError
 
-from summarizer.core import SCHEMA_VERSION, GenerationParams, SummaryRecord
+from summarizer.core import SCHEMA_VERSION, ArticleMeta, GenerationParams, SummaryRecord
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,28 @@ class RecordCache:
     def put(self, key: str, record: SummaryRecord) -> None:
         # JSON, not pickle: entries stay readable and hold nothing but the record.
         self._cache.set(key, record.model_dump_json())
+        self.link(key, record.article)
+
+    def link(self, key: str, article: ArticleMeta) -> None:
+        """Let `by_id` find the record under this caller's article id and metadata."""
+        self._cache.set(
+            f"id:{article.id}", json.dumps({"key": key, "article": article.model_dump(mode="json")})
+        )
+
+    def by_id(self, article_id: str) -> SummaryRecord | None:
+        link = self._cache.get(f"id:{article_id}")
+        record = self.get(json.loads(link)["key"]) if isinstance(link, str) else None
+        if record is None:
+            return None
+        record.article = ArticleMeta.model_validate(json.loads(link)["article"])
+        record.provenance.cached = True
+        return record
 
     def stats(self) -> CacheStats:
-        return CacheStats(self.directory, len(self._cache), self._cache.volume())
+        records = sum(1 for key in self._cache.iterkeys() if not str(key).startswith("id:"))
+        return CacheStats(self.directory, records, self._cache.volume())
 
     def clear(self) -> int:
-        return self._cache.clear()
+        records = self.stats().entries
+        self._cache.clear()
+        return records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -13,8 +14,19 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from summarizer.article import build_article, parse_date, request_from_bytes
+from summarizer.batch import BatchStats, ResultFile, read_inputs, run_batch
 from summarizer.cache import RecordCache
 from summarizer.core import ConfigError, InputError, SummarizerError, SummaryRecord
 from summarizer.evalset import EVALS_DIR
@@ -29,6 +41,9 @@ app.add_typer(cache_app, name="cache")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+# instructor logs every failed attempt; the CLI reports the outcome itself, once.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -105,6 +120,76 @@ def summarize(
         emit(record.model_dump(mode="json"))
 
 
+class RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.2f}/s" if task.speed else "-/s")
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .json .jsonl")],
+    out: Annotated[Path, typer.Option(help="JSONL output; rerunning skips ids already in it")],
+    concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
+    provider: Annotated[ProviderName | None, typer.Option(help="local | openai | replay")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache")
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Run again the articles that failed before")
+    ] = False,
+) -> None:
+    """Summarise many articles into one JSONL file: a record or an error line for each."""
+    with clear_errors():
+        settings = load_settings(provider=provider, model=model)
+        items = read_inputs(inputs)
+        summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
+        results = ResultFile(out)
+        if retry_failed:
+            results.drop_errors()
+        columns = (
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[cached]} cached, {task.fields[failed]} failed"),
+        )
+        with Progress(*columns, console=Console(stderr=True)) as progress:
+            task = progress.add_task("batch", total=len(items), cached=0, failed=0)
+
+            def advance(stats: BatchStats) -> None:
+                progress.update(
+                    task,
+                    completed=stats.skipped + stats.ok + stats.failed,
+                    cached=stats.cached,
+                    failed=stats.failed,
+                )
+
+            stats = run_batch(summarizer, items, results, concurrency, not no_cache, advance)
+            advance(stats)
+        results.close()
+        report_batch(stats)
+        if stats.failed or stats.failed_before:
+            raise typer.Exit(EXIT_FAILED)
+
+
+def report_batch(stats: BatchStats) -> None:
+    for error in stats.errors[:10]:
+        typer.echo(f"failed: {error}", err=True)
+    if len(stats.errors) > 10:
+        typer.echo(f"... and {len(stats.errors) - 10} more failures", err=True)
+    typer.echo(
+        f"{stats.ok} ok, {stats.failed} failed, {stats.cached} cached, "
+        f"{stats.skipped} already done; tokens {stats.prompt_tokens} in, "
+        f"{stats.completion_tokens} out; {stats.seconds:.1f} s",
+        err=True,
+    )
+    if stats.failed_before:
+        typer.echo(
+            f"{stats.failed_before} failed in an earlier run: rerun with --retry-failed", err=True
+        )
+
+
 @app.command("eval")
 def eval_command(
     record: Annotated[
@@ -172,6 +257,20 @@ def eval_command(
         )
         if not passed:
             raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn  # the server stack is start-up time the other commands never need
+
+    from summarizer.api import create_app
+
+    with clear_errors():
+        uvicorn.run(create_app(load_settings()), host=host, port=port)
 
 
 @app.command()

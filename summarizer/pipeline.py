@@ -40,10 +40,11 @@ class Summarizer:
         )
         cache = self.cache if use_cache else None
         hit = cache.get(key) if cache else None
-        if hit is not None:
+        if cache and hit is not None:
             # Title, url and id are not part of the key: they are the caller's, this time.
             hit.article = article.meta
             hit.provenance.cached = True
+            cache.link(key, article.meta)
             return hit
         published = article.meta.published_at
         extraction = extract(

@@ -52,7 +52,15 @@ class Settings(BaseSettings):
     record_dir: Path | None = Field(
         default=None, description="When set, every real model call is recorded here"
     )
-    cache_dir: Path = Field(default=Path(user_cache_dir("summarizer")))
+    cache_dir: Path = Field(
+        default=Path(user_cache_dir("summarizer")), description="Cache, and the API's batch jobs"
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="When set, the API requires `Authorization: Bearer <key>`"
+    )
+    max_inflight: int = Field(default=8, description="API summaries at once; more get 503")
+    max_batch: int = Field(default=1000, description="Most articles in one API batch")
+    batch_concurrency: int = Field(default=4, description="Articles in flight in an API batch")
     max_chars: int = Field(default=100_000, description="Longest article text accepted")
     max_reasks: int = Field(default=2, description="Re-asks after schema-invalid output")
     max_attempts: int = Field(default=4, description="Transport attempts per model call")

@@ -1,0 +1,270 @@
+"""HTTP API. Routes stay thin: the summarizer, the job store and the key check are
+dependencies (tests swap them through `app.dependency_overrides`), and every error is
+`{"error": {"type", "message"}}` with the status its cause deserves, never a 500 for bad
+input."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from summarizer.article import build_article
+from summarizer.cache import RecordCache
+from summarizer.core import (
+    ArticleRequest,
+    ConfigError,
+    InputError,
+    InputTooLarge,
+    ProviderTimeout,
+    SummarizerError,
+    SummaryRecord,
+)
+from summarizer.jobs import JobStatus, JobStore
+from summarizer.pipeline import Summarizer
+from summarizer.prompts import load_prompts
+from summarizer.providers import make_provider
+from summarizer.settings import Settings
+
+# instructor logs every failed attempt; the API answers with the outcome instead.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class BatchRequest(BaseModel):
+    articles: list[ArticleRequest] = Field(min_length=1)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, kind: str, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status, self.kind, self.retry_after = status, kind, retry_after
+
+
+def _status_of(exc: SummarizerError) -> int:
+    if isinstance(exc, InputTooLarge):
+        return 413
+    if isinstance(exc, InputError):
+        return 422
+    if isinstance(exc, ConfigError):
+        return 503
+    return 504 if isinstance(exc, ProviderTimeout) else 502
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorBody} for code in codes}
+
+
+class Service:
+    """What the routes share: settings, the lazily built summarizer, jobs, a limiter."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.cache = RecordCache(settings.cache_dir)
+        self.jobs = JobStore(settings.cache_dir / "jobs", settings.batch_concurrency)
+        self.slots = threading.BoundedSemaphore(settings.max_inflight)
+        self._summarizer: Summarizer | None = None
+        self._lock = threading.Lock()
+
+    def summarizer(self) -> Summarizer:
+        with self._lock:  # the provider (a local model, say) is built once
+            if self._summarizer is None:
+                provider = make_provider(self.settings)
+                self._summarizer = Summarizer(provider, load_prompts(), self.cache, self.settings)
+            return self._summarizer
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def get_summarizer(service: Annotated[Service, Depends(get_service)]) -> Summarizer:
+    return service.summarizer()
+
+
+def get_cache(service: Annotated[Service, Depends(get_service)]) -> RecordCache:
+    return service.cache
+
+
+def get_jobs(service: Annotated[Service, Depends(get_service)]) -> JobStore:
+    return service.jobs
+
+
+def require_key(
+    service: Annotated[Service, Depends(get_service)],
+    credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))
+    ],
+) -> None:
+    expected = service.settings.api_key
+    if expected is None:
+        return
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), expected.get_secret_value().encode()):
+        raise ApiError(401, "unauthorized", "missing or wrong bearer token")
+
+
+def slot(service: Annotated[Service, Depends(get_service)]) -> Iterator[None]:
+    """One of a bounded number of summaries in flight; beyond that, 503 at once."""
+    if not service.slots.acquire(blocking=False):
+        raise ApiError(503, "busy", "at the concurrency limit; retry shortly", retry_after=1)
+    try:
+        yield
+    finally:
+        service.slots.release()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    service = Service(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        service.jobs.directory.mkdir(parents=True, exist_ok=True)
+        # Not ready (no model, no key): /readyz says why, and jobs resume on the next start.
+        with suppress(SummarizerError):
+            service.jobs.resume_unfinished(service.summarizer)
+        yield
+        service.jobs.shutdown()
+
+    app = FastAPI(title="summarizer", version="1", lifespan=lifespan)
+    app.state.service = service
+    _add_error_handlers(app)
+    _add_routes(app)
+    return app
+
+
+def _error(status: int, kind: str, message: str, retry_after: int | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    body = ErrorBody(error=ErrorDetail(type=kind, message=message))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.kind, str(exc), exc.retry_after)
+
+    @app.exception_handler(SummarizerError)
+    async def summarizer_error(_: Request, exc: SummarizerError) -> JSONResponse:
+        return _error(_status_of(exc), exc.kind, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        if first.get("type") == "json_invalid":
+            return _error(422, "invalid_input", "request body is not valid JSON")
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+        return _error(422, "invalid_input", f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, "http_error", str(exc.detail))
+
+
+Auth = Depends(require_key)
+
+
+def _add_routes(app: FastAPI) -> None:
+    @app.post(
+        "/v1/summaries",
+        dependencies=[Auth, Depends(slot)],
+        responses=errors(401, 413, 422, 502, 503, 504),
+    )
+    def summarize(
+        body: ArticleRequest,
+        summarizer: Annotated[Summarizer, Depends(get_summarizer)],
+        cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
+    ) -> SummaryRecord:
+        article = build_article(body, summarizer.settings.max_chars)
+        return summarizer.summarize(article, use_cache=cache)
+
+    @app.get("/v1/summaries/{article_id}", dependencies=[Auth], responses=errors(401, 404))
+    def cached_summary(
+        article_id: str, cache: Annotated[RecordCache, Depends(get_cache)]
+    ) -> SummaryRecord:
+        record = cache.by_id(article_id)
+        if record is None:
+            raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
+        return record
+
+    @app.post(
+        "/v1/batches", status_code=202, dependencies=[Auth], responses=errors(401, 413, 422, 503)
+    )
+    def create_batch(
+        body: BatchRequest,
+        summarizer: Annotated[Summarizer, Depends(get_summarizer)],
+        jobs: Annotated[JobStore, Depends(get_jobs)],
+    ) -> JobStatus:
+        limit = summarizer.settings.max_batch
+        if len(body.articles) > limit:
+            raise ApiError(
+                413,
+                "input_too_large",
+                f"{len(body.articles)} articles, over the limit of {limit} per batch",
+            )
+        job_id = jobs.create(body.articles)
+        jobs.submit(job_id, summarizer)
+        return _job(jobs, job_id)
+
+    @app.get("/v1/batches/{job_id}", dependencies=[Auth], responses=errors(401, 404))
+    def batch_status(job_id: str, jobs: Annotated[JobStore, Depends(get_jobs)]) -> JobStatus:
+        return _job(jobs, job_id)
+
+    @app.get(
+        "/v1/batches/{job_id}/results",
+        dependencies=[Auth],
+        responses={**errors(401, 404), 200: {"content": {"application/x-ndjson": {}}}},
+        response_class=StreamingResponse,
+    )
+    def batch_results(
+        job_id: str, jobs: Annotated[JobStore, Depends(get_jobs)]
+    ) -> StreamingResponse:
+        _job(jobs, job_id)
+        return StreamingResponse(
+            _lines(jobs.results_path(job_id)), media_type="application/x-ndjson"
+        )
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", responses=errors(503))
+    def readyz(summarizer: Annotated[Summarizer, Depends(get_summarizer)]) -> dict[str, str]:
+        return {
+            "status": "ready",
+            "provider": summarizer.provider.name,
+            "model": summarizer.provider.model,
+        }
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    if path.exists():
+        with path.open("rb") as handle:
+            yield from handle
+
+
+def _job(jobs: JobStore, job_id: str) -> JobStatus:
+    status = jobs.status(job_id)
+    if status is None:
+        raise ApiError(404, "not_found", f"no batch {job_id!r}")
+    return status
