@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.batch import ResultFile, read_inputs, run_batch
+from summarizer.batch import BatchItem, BatchStats, ResultFile, read_inputs, run_batch
 from summarizer.cache import RecordCache
 from summarizer.cli import app
 from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecord
@@ -80,13 +80,27 @@ def summarizer_for(provider: FakeProvider, settings: Settings) -> Summarizer:
     return Summarizer(provider, load_prompts(), RecordCache(settings.cache_dir), settings)
 
 
+def run_into(
+    out: Path,
+    provider: FakeProvider,
+    settings: Settings,
+    items: list[BatchItem],
+    retry_failed: bool = False,
+) -> BatchStats:
+    results = ResultFile(out)
+    if retry_failed:
+        results.drop_errors()
+    try:
+        return run_batch(summarizer_for(provider, settings), items, results, 3)
+    finally:
+        results.close()
+
+
 def test_one_line_per_input_and_failures_do_not_stop_the_run(
     tmp_path: Path, settings: Settings, draft_000: DraftRecord
 ) -> None:
     items = read_inputs([mixed_inputs(tmp_path)])
-    results = ResultFile(tmp_path / "out.jsonl")
-    stats = run_batch(summarizer_for(FailingOn(draft_000), settings), items, results, 3)
-    results.close()
+    stats = run_into(tmp_path / "out.jsonl", FailingOn(draft_000), settings, items)
     written = lines(tmp_path / "out.jsonl")
     assert sorted(line_id(e) for e in written) == sorted(i.id for i in items)
     assert (stats.ok, stats.failed) == (3, 3)
@@ -102,15 +116,10 @@ def test_rerun_skips_what_is_done_and_drops_a_torn_line(
 ) -> None:
     items = read_inputs([mixed_inputs(tmp_path)])
     out = tmp_path / "out.jsonl"
-    provider = FailingOn(draft_000)
-    first = ResultFile(out)
-    run_batch(summarizer_for(provider, settings), items[:4], first, 2)
-    first.close()
+    run_into(out, FailingOn(draft_000), settings, items[:4])
     with out.open("a") as handle:  # a crash in the middle of a line
         handle.write('{"schema_version": "1", "article": {"id": "')
-    again = ResultFile(out)
-    stats = run_batch(summarizer_for(provider, settings), items, again, 2)
-    again.close()
+    stats = run_into(out, FailingOn(draft_000), settings, items)
     assert stats.skipped == 4 and stats.ok + stats.failed == 2
     assert sorted(line_id(e) for e in lines(out)) == sorted(i.id for i in items)
 
@@ -120,13 +129,8 @@ def test_retry_failed_runs_errors_again(
 ) -> None:
     items = read_inputs([mixed_inputs(tmp_path)])
     out = tmp_path / "out.jsonl"
-    first = ResultFile(out)
-    run_batch(summarizer_for(FailingOn(draft_000), settings), items, first, 2)
-    first.close()
-    retry = ResultFile(out)
-    retry.drop_errors()
-    stats = run_batch(summarizer_for(FakeProvider(draft_000), settings), items, retry, 2)
-    retry.close()
+    run_into(out, FailingOn(draft_000), settings, items)
+    stats = run_into(out, FakeProvider(draft_000), settings, items, retry_failed=True)
     assert stats.ok == 1 and stats.failed == 2  # c4 now works; unreadable inputs still fail
     assert len(lines(out)) == len(items)
 
