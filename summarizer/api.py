@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
@@ -149,12 +149,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="summarizer", version="1", lifespan=lifespan)
     app.state.service = service
     _add_error_handlers(app)
-    _add_routes(app)
+    # Only a configured key puts bearer auth on the routes, and so in the OpenAPI schema.
+    _add_routes(app, [Depends(require_key)] if service.settings.api_key else [])
     return app
 
 
-def _error(status: int, kind: str, message: str, retry_after: int | None = None) -> JSONResponse:
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+def _error(
+    status: int, kind: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(type=kind, message=message))
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
@@ -162,7 +164,8 @@ def _error(status: int, kind: str, message: str, retry_after: int | None = None)
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.kind, str(exc), exc.retry_after)
+        retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+        return _error(exc.status, exc.kind, str(exc), retry)
 
     @app.exception_handler(SummarizerError)
     async def summarizer_error(_: Request, exc: SummarizerError) -> JSONResponse:
@@ -178,16 +181,15 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        return _error(exc.status_code, "http_error", str(exc.detail))
+        if exc.status_code == 400:  # FastAPI's word for a body it cannot decode at all
+            return _error(422, "invalid_input", f"request body is malformed: {exc.detail}")
+        return _error(exc.status_code, "http_error", str(exc.detail), exc.headers)
 
 
-Auth = Depends(require_key)
-
-
-def _add_routes(app: FastAPI) -> None:
+def _add_routes(app: FastAPI, auth: list[Any]) -> None:
     @app.post(
         "/v1/summaries",
-        dependencies=[Auth, Depends(slot)],
+        dependencies=[*auth, Depends(slot)],
         responses=errors(401, 413, 422, 502, 503, 504),
     )
     def summarize(
@@ -198,7 +200,7 @@ def _add_routes(app: FastAPI) -> None:
         article = build_article(body, summarizer.settings.max_chars)
         return summarizer.summarize(article, use_cache=cache)
 
-    @app.get("/v1/summaries/{article_id}", dependencies=[Auth], responses=errors(401, 404))
+    @app.get("/v1/summaries/{article_id}", dependencies=auth, responses=errors(401, 404, 422))
     def cached_summary(
         article_id: str, cache: Annotated[RecordCache, Depends(get_cache)]
     ) -> SummaryRecord:
@@ -208,7 +210,7 @@ def _add_routes(app: FastAPI) -> None:
         return record
 
     @app.post(
-        "/v1/batches", status_code=202, dependencies=[Auth], responses=errors(401, 413, 422, 503)
+        "/v1/batches", status_code=202, dependencies=auth, responses=errors(401, 413, 422, 503)
     )
     def create_batch(
         body: BatchRequest,
@@ -226,13 +228,13 @@ def _add_routes(app: FastAPI) -> None:
         jobs.submit(job_id, summarizer)
         return _job(jobs, job_id)
 
-    @app.get("/v1/batches/{job_id}", dependencies=[Auth], responses=errors(401, 404))
+    @app.get("/v1/batches/{job_id}", dependencies=auth, responses=errors(401, 404, 422))
     def batch_status(job_id: str, jobs: Annotated[JobStore, Depends(get_jobs)]) -> JobStatus:
         return _job(jobs, job_id)
 
     @app.get(
         "/v1/batches/{job_id}/results",
-        dependencies=[Auth],
+        dependencies=auth,
         responses={**errors(401, 404), 200: {"content": {"application/x-ndjson": {}}}},
         response_class=StreamingResponse,
     )

@@ -44,6 +44,10 @@ def build_article(request: ArticleRequest, max_chars: int) -> Article:
     text = normalize_text(request.text)
     if not text.strip():
         raise InputError("article text is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # JSON can carry lone surrogates; text cannot
+        raise InputError(f"article text is not valid Unicode (at character {exc.start})") from None
     if len(text) > max_chars:
         raise InputTooLarge(
             f"article text is {len(text):,} characters, over the limit of {max_chars:,}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -56,6 +56,21 @@ Precision = Literal["day", "week", "month", "year", "unknown"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
+def _iso_date(value: object) -> object:
+    """Only an ISO date: pydantic's lax mode would read 0 or "1700000000" as a timestamp."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -88,7 +103,7 @@ class ArticleMeta(_Strict):
     id: str
     title: str | None
     url: str | None
-    published_at: dt.date | None
+    published_at: IsoDate
     language: str = "en"
 
 
@@ -249,7 +264,7 @@ class ArticleRequest(_Strict):
     text: Annotated[str, StringConstraints(min_length=1)]
     title: str | None = None
     url: str | None = None
-    published_at: dt.date | None = None
+    published_at: IsoDate = None
     id: str | None = None
 
 

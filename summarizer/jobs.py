@@ -37,7 +37,8 @@ class JobStore:
     def __init__(self, directory: Path, concurrency: int) -> None:
         self.directory = directory
         self.concurrency = concurrency
-        self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-job")
+        self._runner: ThreadPoolExecutor | None = None  # made on demand: a store outlives
+        self._runner_lock = threading.Lock()  # a server's shutdown and start alike
         self._lock = threading.Lock()
 
     def _dir(self, job_id: str) -> Path:
@@ -64,7 +65,10 @@ class JobStore:
         return job_id
 
     def submit(self, job_id: str, summarizer: Summarizer) -> None:
-        self._runner.submit(self._run, job_id, summarizer)
+        with self._runner_lock:
+            if self._runner is None:
+                self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-job")
+            self._runner.submit(self._run, job_id, summarizer)
 
     def _run(self, job_id: str, summarizer: Summarizer) -> None:
         self._write_state(job_id, status="running")
@@ -102,5 +106,10 @@ class JobStore:
             self.submit(job_id, summarizer())
         return unfinished
 
-    def shutdown(self) -> None:
-        self._runner.shutdown(wait=False, cancel_futures=True)
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop taking jobs; with `wait`, finish the queued ones first. A running job's
+        finished lines are on disk either way, and the next start resumes the rest."""
+        with self._runner_lock:
+            runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.shutdown(wait=wait, cancel_futures=not wait)

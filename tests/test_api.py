@@ -212,7 +212,7 @@ def test_a_restarted_server_reports_and_finishes_jobs(
     store.results_path(half).write_text(earlier + "\n", encoding="utf-8")
     summarizer = Summarizer(fake, load_prompts(), RecordCache(settings.cache_dir), settings)
     assert store.resume_unfinished(lambda: summarizer) == [half]
-    store._runner.shutdown(wait=True)
+    store.shutdown(wait=True)
     status = store.status(half)
     assert status is not None and (status.status, status.done) == ("done", 2)
 

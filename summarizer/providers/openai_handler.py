@@ -3,6 +3,7 @@ llama.cpp server) through the `openai` SDK, with transport retries by tenacity."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx2
@@ -23,8 +24,9 @@ _RETRYABLE_STATUS = {408, 409, 429}
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth another attempt: rate limits, server errors, timeouts, dropped connections."""
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+    """Worth another attempt: rate limits, server errors, timeouts, dropped connections,
+    and a response body cut off in transit (the SDK raises a bare JSONDecodeError)."""
+    if isinstance(exc, openai.APIConnectionError | json.JSONDecodeError):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
@@ -61,6 +63,8 @@ class BackoffWait:
 
 
 def to_provider_error(exc: Exception) -> ProviderError:
+    if isinstance(exc, json.JSONDecodeError):
+        return ProviderError(f"the model endpoint sent an unreadable response: {exc}")
     if isinstance(exc, openai.APITimeoutError):
         return ProviderTimeout(f"the model endpoint did not answer in time: {exc}")
     if isinstance(exc, openai.APIStatusError):
@@ -99,5 +103,5 @@ class OpenAIProvider:
     def create(self, **request: Any) -> Any:
         try:
             return self._retrying(self._client.chat.completions.create, model=self.model, **request)
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, json.JSONDecodeError) as exc:
             raise to_provider_error(exc) from exc

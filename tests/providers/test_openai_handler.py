@@ -151,3 +151,16 @@ def test_retry_after_header_forms(headers: dict[str, str], expected: float | Non
     response = httpx.Response(429, headers=headers, request=httpx.Request("POST", "http://x"))
     error = openai.RateLimitError("limited", response=response, body=None)
     assert retry_after(error) == expected
+
+
+def test_a_body_cut_off_in_transit_is_retried_then_reported(draft_000: DraftRecord) -> None:
+    cut = httpx.Response(
+        200, content=b'{"id": "x", "choi', headers={"content-type": "application/json"}
+    )
+    handler, times = scripted(cut, httpx.Response(200, json=completion(draft_000)))
+    extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0)
+    assert len(times) == 2
+    handler, times = scripted(cut)
+    with pytest.raises(ProviderError, match="unreadable response"):
+        extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=2)
+    assert len(times) == 3
