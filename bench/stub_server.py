@@ -38,6 +38,7 @@ class StubConfig:
     retry_after: float = 0.05
     hang: float = 3.0
     seed: int = 0
+    script: list[str] = field(default_factory=list)  # forced outcomes of the first requests
 
 
 def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
@@ -102,6 +103,9 @@ class StubServer:
     def __init__(self, config: StubConfig | None = None) -> None:
         self.config = config or StubConfig()
         self.served: Counter[str] = Counter()
+        self.arrivals: list[float] = []
+        self.requests: list[dict[str, Any]] = []
+        self._script = list(self.config.script)
         self._rng = random.Random(self.config.seed)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
@@ -116,8 +120,14 @@ class StubServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def outcome(self) -> str:
+    def outcome(self, request: dict[str, Any]) -> str:
         with self._lock:
+            self.arrivals.append(time.monotonic())
+            self.requests.append(request)
+            if self._script:
+                fault = self._script.pop(0)
+                self.served[fault] += 1
+                return fault
             roll = self._rng.random()
             for fault in FAULTS:
                 roll -= self.config.faults.get(fault, 0.0)
@@ -139,7 +149,7 @@ class StubServer:
             def do_POST(self) -> None:
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 time.sleep(stub.config.latency)
-                fault = stub.outcome()
+                fault = stub.outcome(request)
                 if fault in ("hang", "drop"):
                     if fault == "hang":
                         time.sleep(stub.config.hang)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from summarizer.core import SummaryRecord
@@ -34,3 +36,20 @@ def as_prediction(
         ]
     data["provenance"] = PROVENANCE
     return SummaryRecord.model_validate(data)
+
+
+def corpus_jsonl(path: Path, copies: int = 1) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(copies):
+            for article in EVALSET.corpus:
+                handle.write(
+                    json.dumps(
+                        {
+                            "id": f"{article.id}-{n}" if copies > 1 else article.id,
+                            "text": article.text,
+                            "published_at": str(article.published_at),
+                        }
+                    )
+                    + "\n"
+                )
+    return path

@@ -16,13 +16,11 @@ from summarizer.batch import BatchItem, BatchStats, ResultFile, read_inputs, run
 from summarizer.cache import RecordCache
 from summarizer.cli import app
 from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecord
-from summarizer.evalset import EVALS_DIR, load_corpus
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
 from summarizer.settings import Settings
+from tests.evalhelp import corpus_jsonl
 from tests.fakes import FakeProvider
-
-CORPUS = load_corpus(EVALS_DIR / "corpus")
 
 
 class FailingOn(FakeProvider):
@@ -133,23 +131,6 @@ def test_retry_failed_runs_errors_again(
     stats = run_into(out, FakeProvider(draft_000), settings, items, retry_failed=True)
     assert stats.ok == 1 and stats.failed == 2  # c4 now works; unreadable inputs still fail
     assert len(lines(out)) == len(items)
-
-
-def corpus_jsonl(path: Path, copies: int = 1) -> Path:
-    with path.open("w", encoding="utf-8") as handle:
-        for n in range(copies):
-            for article in CORPUS:
-                handle.write(
-                    json.dumps(
-                        {
-                            "id": f"{article.id}-{n}" if copies > 1 else article.id,
-                            "text": article.text,
-                            "published_at": str(article.published_at),
-                        }
-                    )
-                    + "\n"
-                )
-    return path
 
 
 def test_cli_batch_replays_the_five_articles(tmp_path: Path) -> None:
