@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,19 @@ def corpus_jsonl(path: Path, copies: int = 1) -> Path:
                     + "\n"
                 )
     return path
+
+
+def replay_batch_command(source: Path, out: Path, *options: str) -> list[str]:
+    """`summarizer batch` in a fresh Python process, answering from the recordings."""
+    return [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "batch",
+        str(source),
+        "--out",
+        str(out),
+        "--provider",
+        "replay",
+        *options,
+    ]

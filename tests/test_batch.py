@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecor
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
 from summarizer.settings import Settings
-from tests.evalhelp import corpus_jsonl
+from tests.evalhelp import corpus_jsonl, replay_batch_command
 from tests.fakes import FakeProvider
 
 
@@ -163,20 +162,7 @@ def test_cli_batch_exit_codes(tmp_path: Path) -> None:
 def test_sigkill_mid_run_then_rerun_gives_exactly_one_line_each(tmp_path: Path) -> None:
     source = corpus_jsonl(tmp_path / "many.jsonl", copies=60)  # 300 articles
     out = tmp_path / "out.jsonl"
-    command = [
-        sys.executable,
-        "-m",
-        "summarizer",
-        "batch",
-        str(source),
-        "--out",
-        str(out),
-        "--provider",
-        "replay",
-        "--no-cache",
-        "--concurrency",
-        "4",
-    ]
+    command = replay_batch_command(source, out, "--no-cache", "--concurrency", "4")
     env = {**os.environ, "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache")}
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.settings import Settings
-from tests.evalhelp import corpus_jsonl
+from tests.evalhelp import corpus_jsonl, replay_batch_command
 
 TEXT = "Two armed drones targeted Ain al-Asad air base on Tuesday. Nobody was hurt."
 
@@ -134,19 +133,7 @@ def test_concurrent_processes_share_one_cache_without_corruption(tmp_path: Path)
     env = {**os.environ, "SUMMARIZER_CACHE_DIR": str(tmp_path / "shared-cache")}
     processes = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "summarizer",
-                "batch",
-                str(source),
-                "--out",
-                str(tmp_path / f"out{n}.jsonl"),
-                "--provider",
-                "replay",
-                "--concurrency",
-                "4",
-            ],
+            replay_batch_command(source, tmp_path / f"out{n}.jsonl", "--concurrency", "4"),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

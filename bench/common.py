@@ -1,0 +1,39 @@
+"""What every benchmark shares: the machine it ran on, a printed table, a JSON result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict[str, Any]:
+    meminfo = Path("/proc/meminfo")
+    total = meminfo.read_text().splitlines()[0].split()[1] if meminfo.exists() else "?"
+    return {
+        "cpus": os.cpu_count(),
+        "memory_kib": total,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def report(name: str, title: str, rows: list[dict[str, Any]], **extra: Any) -> None:
+    table = Table(title=title)
+    for column in rows[0]:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row.values()))
+    Console().print(table)
+    RESULTS.mkdir(exist_ok=True)
+    data = {"benchmark": name, "machine": machine(), "rows": rows, **extra}
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
