@@ -1,6 +1,6 @@
 """Local model: seconds per article and tokens/s over the five corpus articles, and the
 pipeline's overhead as a ratio to calling llama.cpp directly with the same prompt and
-grammar, in the same process.
+grammar, in the same process (model state reset before each timed call).
 
     python -m bench.local_model
 """
@@ -31,6 +31,9 @@ def main() -> None:
     for entry in load_corpus(EVALS_DIR / "corpus"):
         request = ArticleRequest(text=entry.text, id=entry.id, published_at=entry.published_at)
         article = build_article(request, settings.max_chars)
+        # llama.cpp reuses a matching prompt prefix from the previous call; reset before
+        # each timed call so both pay for the whole prompt and decode from the same state.
+        llama.reset()
         started = time.perf_counter()
         direct = llama.create_chat_completion(
             messages=prompts.messages(article.text, str(entry.published_at)),
@@ -38,6 +41,7 @@ def main() -> None:
             **settings.generation().model_dump(),
         )
         direct_s = time.perf_counter() - started
+        llama.reset()
         started = time.perf_counter()
         record = summarizer.summarize(article, use_cache=False)
         pipeline_s = time.perf_counter() - started

@@ -142,6 +142,10 @@ class StubServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; with Nagle's algorithm on, the
+            # second waits for a delayed ACK (~40 ms on loopback) and the stub, not the
+            # client, would set the pace.
+            disable_nagle_algorithm = True
 
             def log_message(self, *_: Any) -> None:  # quiet: tests read counters instead
                 pass

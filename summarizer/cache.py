@@ -63,9 +63,10 @@ class RecordCache:
 
     def link(self, key: str, article: ArticleMeta) -> None:
         """Let `by_id` find the record under this caller's article id and metadata."""
-        self._cache.set(
-            f"id:{article.id}", json.dumps({"key": key, "article": article.model_dump(mode="json")})
-        )
+        name = f"id:{article.id}"
+        value = json.dumps({"key": key, "article": article.model_dump(mode="json")})
+        if self._cache.get(name) != value:  # a hit should not cost a write transaction
+            self._cache.set(name, value)
 
     def by_id(self, article_id: str) -> SummaryRecord | None:
         link = self._cache.get(f"id:{article_id}")
