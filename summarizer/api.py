@@ -5,7 +5,6 @@ input."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -36,9 +35,6 @@ from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
 from summarizer.providers import make_provider
 from summarizer.settings import Settings
-
-# instructor logs every failed attempt; the API answers with the outcome instead.
-logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 class ErrorDetail(BaseModel):

@@ -69,11 +69,12 @@ class RecordCache:
             self._cache.set(name, value)
 
     def by_id(self, article_id: str) -> SummaryRecord | None:
-        link = self._cache.get(f"id:{article_id}")
-        record = self.get(json.loads(link)["key"]) if isinstance(link, str) else None
-        if record is None:
+        raw = self._cache.get(f"id:{article_id}")
+        link = json.loads(raw) if isinstance(raw, str) else None
+        record = self.get(link["key"]) if link else None
+        if link is None or record is None:
             return None
-        record.article = ArticleMeta.model_validate(json.loads(link)["article"])
+        record.article = ArticleMeta.model_validate(link["article"])
         record.provenance.cached = True
         return record
 

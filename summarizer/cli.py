@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -41,9 +40,6 @@ app.add_typer(cache_app, name="cache")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-
-# instructor logs every failed attempt; the CLI reports the outcome itself, once.
-logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -225,9 +221,10 @@ def eval_command(
             chosen = provider or (None if record else "replay")
             settings = load_settings(provider=chosen, model=model)
             summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
-            run = evaluation.record if record else evaluation.run_pipeline
-            args = (settings.recordings_dir,) if record else ()
-            outcomes = run(summarizer, evalset.corpus, *args)
+            if record:
+                outcomes = evaluation.record(summarizer, evalset.corpus, settings.recordings_dir)
+            else:
+                outcomes = evaluation.run_pipeline(summarizer, evalset.corpus)
             about = {
                 "provider": summarizer.provider.name,
                 "model": summarizer.provider.model,

@@ -3,6 +3,7 @@ the same for every provider, ending in a schema-valid draft or a typed error."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ from summarizer.core import (
 )
 from summarizer.providers import Provider
 from summarizer.recording import recording_create
+
+# instructor logs every failed attempt; this stage reports the outcome once, as a typed
+# error that the CLI and API turn into their own message.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 MODES = {
     "tools": instructor.Mode.TOOLS,
