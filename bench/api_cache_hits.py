@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 
 from bench.common import report
 from summarizer.evalset import EVALS_DIR, load_corpus

@@ -19,8 +19,9 @@ from summarizer.evalset import EVALS_DIR
 
 RUNS = 5
 LOAD = (
-    "from summarizer.providers.local_handler import _load, demo_model_path; "
-    "_load(demo_model_path(), 8192, None)"
+    "from summarizer.providers.local_handler import demo_model_path; "
+    "from summarizer.providers.local_model import LocalModel, ModelConfig; "
+    "LocalModel(ModelConfig(str(demo_model_path()), 8192, None, 'auto'))"
 )
 
 

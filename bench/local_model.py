@@ -1,6 +1,11 @@
-"""Local model: seconds per article and tokens/s over the five corpus articles, and the
-pipeline's overhead as a ratio to calling llama.cpp directly with the same prompt and
-grammar, in the same process (model state reset before each timed call).
+"""Local model, two tables.
+
+1. Extra CPU buffer types on vs off (`SUMMARIZER_LOCAL_EXTRA_BUFFERS`): prompt and
+   generation tokens/s for article 000, for the shipped Q4_1 model and a Q4_0 copy made
+   here with llama.cpp's quantizer (Q4_0 is a type llama.cpp repacks on AVX2, so it shows
+   what `off` costs where the repacked path works). Ratio: off / on, in the same run.
+2. The pipeline, through its worker process, against calling llama.cpp directly in this
+   process with the same messages, grammar and sampling, over the five corpus articles.
 
     python -m bench.local_model
 """
@@ -8,40 +13,91 @@ grammar, in the same process (model state reset before each timed call).
 from __future__ import annotations
 
 import json
+import tempfile
 import time
+from pathlib import Path
+from typing import Any
 
 from bench.common import report
 from summarizer.article import build_article
-from summarizer.core import ArticleRequest, DraftRecord
+from summarizer.core import ArticleRequest, DraftRecord, ExtraBuffers
 from summarizer.evalset import EVALS_DIR, load_corpus
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
-from summarizer.providers import local_handler
+from summarizer.providers import local_handler, local_model
+from summarizer.providers.local_model import LocalModel, ModelConfig
 from summarizer.settings import Settings
 
+DECODE_TOKENS = 256
 
-def main() -> None:
-    settings = Settings(provider="local")
+
+def quantized_q4_0(source: Path, directory: Path) -> Path:
+    import llama_cpp
+
+    target = directory / "q4_0.gguf"
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q4_0
+    params.allow_requantize = True
+    if llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params) != 0:
+        raise RuntimeError("quantizing to Q4_0 failed")
+    return target
+
+
+def speed(path: Path, setting: ExtraBuffers, messages: list[dict[str, str]]) -> dict[str, Any]:
+    model = LocalModel(ModelConfig(str(path), 4096, None, setting))
+    llama = model._llama
+    timings = {}
+    for tokens in (1, DECODE_TOKENS):
+        llama.reset()
+        started = time.perf_counter()
+        answer = llama.create_chat_completion(messages=messages, max_tokens=tokens, temperature=0)
+        timings[tokens] = time.perf_counter() - started
+    prompt_tokens = answer["usage"]["prompt_tokens"]  # type: ignore[index]
+    decoded = answer["usage"]["completion_tokens"] - 1  # type: ignore[index]
+    llama.close()
+    return {
+        "prompt tok/s": prompt_tokens / timings[1],
+        "generation tok/s": decoded / (timings[DECODE_TOKENS] - timings[1]),
+        "extra buffers used": model.extra_buffers,
+    }
+
+
+def extra_buffer_rows(demo: Path, messages: list[dict[str, str]]) -> list[dict[str, Any]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for label, path in (("Q4_1 (shipped)", demo), ("Q4_0 (requantized)", None)):
+            path = path or quantized_q4_0(demo, Path(scratch))
+            on, off = speed(path, "on", messages), speed(path, "off", messages)
+            for name in ("prompt tok/s", "generation tok/s"):
+                rows.append(
+                    {
+                        "model": label,
+                        "measure": name,
+                        "extra buffers on": round(on[name], 1),
+                        "off": round(off[name], 1),
+                        "off / on": round(off[name] / on[name], 3),
+                    }
+                )
+    return rows
+
+
+def pipeline_rows(settings: Settings) -> list[dict[str, Any]]:
     provider = local_handler.LocalProvider(None, settings.local_n_ctx, settings.local_threads)
     prompts = load_prompts()
     summarizer = Summarizer(provider, prompts, None, settings)
-    schema = json.dumps(local_handler.compact(DraftRecord.model_json_schema()), sort_keys=True)
-    llama = local_handler._load(provider.path, settings.local_n_ctx, settings.local_threads)
+    schema = json.dumps(local_model.compact(DraftRecord.model_json_schema()), sort_keys=True)
+    direct = LocalModel(ModelConfig(str(provider.path), settings.local_n_ctx, None, "auto"))
     rows = []
     for entry in load_corpus(EVALS_DIR / "corpus"):
         request = ArticleRequest(text=entry.text, id=entry.id, published_at=entry.published_at)
         article = build_article(request, settings.max_chars)
-        # llama.cpp reuses a matching prompt prefix from the previous call; reset before
-        # each timed call so both pay for the whole prompt and decode from the same state.
-        llama.reset()
         started = time.perf_counter()
-        direct = llama.create_chat_completion(
+        answer = direct._llama.create_chat_completion(
             messages=prompts.messages(article.text, str(entry.published_at)),
-            grammar=local_handler.json_grammar(schema),
+            grammar=local_model.json_grammar(schema),
             **settings.generation().model_dump(),
         )
         direct_s = time.perf_counter() - started
-        llama.reset()
         started = time.perf_counter()
         record = summarizer.summarize(article, use_cache=False)
         pipeline_s = time.perf_counter() - started
@@ -54,15 +110,31 @@ def main() -> None:
                 "pipeline s": round(pipeline_s, 2),
                 "tokens/s": round(tokens / pipeline_s, 1),
                 "direct llama.cpp s": round(direct_s, 2),
-                "direct tokens": direct["usage"]["completion_tokens"],
+                "direct tokens": answer["usage"]["completion_tokens"],  # type: ignore[index]
                 "overhead ratio": round(pipeline_s / direct_s, 3),
             }
         )
+    provider.worker.close()
+    return rows
+
+
+def main() -> None:
+    settings = Settings(provider="local")
+    demo = local_handler.demo_model_path()
+    if demo is None:
+        raise SystemExit("install summarizer[local] first")
+    entry = load_corpus(EVALS_DIR / "corpus")[0]
+    messages = load_prompts().messages(entry.text, str(entry.published_at))
+    report(
+        "local_model_extra_buffers",
+        f"Extra CPU buffer types on vs off (article 000, {DECODE_TOKENS} generated tokens)",
+        extra_buffer_rows(demo, messages),
+    )
     report(
         "local_model",
-        "Local model (SmolLM2-135M Q4_1): pipeline vs direct llama.cpp",
-        rows,
-        model=provider.model,
+        "Local model (SmolLM2-135M Q4_1): pipeline (worker process) vs direct llama.cpp",
+        pipeline_rows(settings),
+        model=demo.stem,
     )
 
 

@@ -33,7 +33,7 @@ from summarizer.core import (
 from summarizer.jobs import JobStatus, JobStore
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
-from summarizer.providers import make_provider
+from summarizer.providers import LazyProvider
 from summarizer.settings import Settings
 
 
@@ -78,15 +78,12 @@ class Service:
         self.cache = RecordCache(settings.cache_dir)
         self.jobs = JobStore(settings.cache_dir / "jobs", settings.batch_concurrency)
         self.slots = threading.BoundedSemaphore(settings.max_inflight)
-        self._summarizer: Summarizer | None = None
-        self._lock = threading.Lock()
+        # Built on the first cache miss: hits are served even before a model is loaded.
+        self.provider = LazyProvider(settings)
+        self._summarizer = Summarizer(self.provider, load_prompts(), self.cache, settings)
 
     def summarizer(self) -> Summarizer:
-        with self._lock:  # the provider (a local model, say) is built once
-            if self._summarizer is None:
-                provider = make_provider(self.settings)
-                self._summarizer = Summarizer(provider, load_prompts(), self.cache, self.settings)
-            return self._summarizer
+        return self._summarizer
 
 
 def get_service(request: Request) -> Service:
@@ -165,7 +162,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SummarizerError)
     async def summarizer_error(_: Request, exc: SummarizerError) -> JSONResponse:
-        return _error(_status_of(exc), exc.kind, str(exc))
+        return _error(_status_of(exc), exc.kind, exc.public_message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -248,11 +245,10 @@ def _add_routes(app: FastAPI, auth: list[Any]) -> None:
 
     @app.get("/readyz", responses=errors(503))
     def readyz(summarizer: Annotated[Summarizer, Depends(get_summarizer)]) -> dict[str, str]:
-        return {
-            "status": "ready",
-            "provider": summarizer.provider.name,
-            "model": summarizer.provider.model,
-        }
+        provider = summarizer.provider
+        if isinstance(provider, LazyProvider):
+            provider.get()  # a ConfigError here is a 503 saying what is missing
+        return {"status": "ready", "provider": provider.name, "model": provider.model}
 
 
 def _lines(path: Path) -> Iterator[bytes]:

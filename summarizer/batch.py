@@ -102,8 +102,10 @@ def _read_file(path: Path) -> list[BatchItem]:
 
 
 def error_line(article_id: str, error: Exception) -> dict[str, Any]:
-    kind = error.kind if isinstance(error, SummarizerError) else "internal_error"
-    return {"id": article_id, "error": {"type": kind, "message": str(error)}}
+    """The line for a failed article; the API serves these files, so no server paths."""
+    if isinstance(error, SummarizerError):
+        return {"id": article_id, "error": {"type": error.kind, "message": error.public_message}}
+    return {"id": article_id, "error": {"type": "internal_error", "message": type(error).__name__}}
 
 
 def read_results(path: Path) -> dict[str, bool]:

@@ -31,7 +31,7 @@ from summarizer.core import ConfigError, InputError, SummarizerError, SummaryRec
 from summarizer.evalset import EVALS_DIR
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
-from summarizer.providers import DEMO_NOTICE, is_demo_default, make_provider
+from summarizer.providers import DEMO_NOTICE, LazyProvider, is_demo_default
 from summarizer.settings import ProviderName, Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -79,12 +79,17 @@ def emit(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def make_summarizer(settings: Settings, notify: Callable[[str], None]) -> Summarizer:
+def make_summarizer(
+    settings: Settings, notify: Callable[[str], None], eager: bool = False
+) -> Summarizer:
+    """The pipeline; its provider is built on the first cache miss, or at once when `eager`
+    (a batch should stop on a configuration it cannot run with, not fail every line)."""
     if is_demo_default(settings):
         notify(DEMO_NOTICE)
-    return Summarizer(
-        make_provider(settings), load_prompts(), RecordCache(settings.cache_dir), settings
-    )
+    provider = LazyProvider(settings)
+    if eager:
+        provider.get()
+    return Summarizer(provider, load_prompts(), RecordCache(settings.cache_dir), settings)
 
 
 @app.command()
@@ -139,7 +144,7 @@ def batch(
     with clear_errors():
         settings = load_settings(provider=provider, model=model)
         items = read_inputs(inputs)
-        summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
+        summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True), eager=True)
         results = ResultFile(out)
         if retry_failed:
             results.drop_errors()

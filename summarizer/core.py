@@ -54,6 +54,8 @@ EventStatus = Literal["occurred", "claimed", "reported", "denied", "planned", "h
 ActionType = Literal["violence", "restrict", "relations", "sanction", "territory", "other"]
 Precision = Literal["day", "week", "month", "year", "unknown"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+# Whether llama.cpp may use its extra CPU buffer types (AMX, repacked weights).
+ExtraBuffers = Literal["auto", "on", "off"]
 
 
 def _iso_date(value: object) -> object:
@@ -280,9 +282,17 @@ class GenerationParams(_Strict):
 
 
 class SummarizerError(Exception):
-    """Base of every error the CLI and API turn into a clear message."""
+    """Base of every error the CLI and API turn into a clear message.
+
+    `where` names places on the server (a directory, a model file): the CLI's message
+    shows it, the API's error body never does (`public_message`).
+    """
 
     kind = "error"
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(f"{message} ({where})" if where else message)
+        self.public_message = message
 
 
 class InputError(SummarizerError):
@@ -309,6 +319,13 @@ class ProviderError(SummarizerError):
 
 class ProviderTimeout(ProviderError):
     kind = "provider_timeout"
+
+
+class ProviderCrashed(ProviderError):
+    """The process that ran the model died during the call (a native crash, an abort, the
+    OOM killer); the next call starts a fresh one."""
+
+    kind = "provider_crashed"
 
 
 class ExtractionFailed(ProviderError):

@@ -40,7 +40,10 @@ def load_prompts(directory: Path = DEFAULT_PROMPTS_DIR) -> PromptSet:
         files = {p.name: p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.md"))}
         system, user = files[SYSTEM_FILE], files[USER_FILE]
     except (OSError, KeyError) as exc:
-        raise ConfigError(f"prompt files missing in {directory}: {exc}") from None
+        raise ConfigError(
+            f"prompt files {SYSTEM_FILE} and {USER_FILE} are missing or unreadable: {exc}",
+            str(directory),
+        ) from None
     return PromptSet(system=system.strip(), user=Template(user), version=_version(files))
 
 

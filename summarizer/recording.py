@@ -70,12 +70,24 @@ def recording_create(
     return recorded
 
 
+def recorded_identity(recordings: Mapping[str, Recording]) -> tuple[str, str]:
+    """The model name (each model that answered, joined) and the instructor mode of a set."""
+    models = sorted({r.model for r in recordings.values()})
+    modes = sorted({r.mode for r in recordings.values()})
+    if len(modes) > 1:
+        raise ConfigError(f"recordings mix instructor modes {modes}")
+    return " + ".join(models) or "none-recorded", modes[0] if modes else "json_schema"
+
+
 def load_recordings(directory: Path) -> dict[str, Recording]:
+    """Every recording in the directory by request hash (none when there is no directory)."""
     recordings: dict[str, Recording] = {}
+    if not directory.is_dir():
+        return recordings
     for path in sorted(directory.glob("*.json")):
         try:
             recording = Recording.model_validate_json(path.read_text(encoding="utf-8"))
         except (OSError, ValidationError) as exc:
-            raise ConfigError(f"unreadable recording {path}: {exc}") from None
+            raise ConfigError(f"unreadable recording {path.name}: {exc}", str(path)) from None
         recordings[recording.request_hash] = recording
     return recordings

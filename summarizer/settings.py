@@ -9,10 +9,11 @@ from platformdirs import user_cache_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from summarizer.core import GenerationParams
+from summarizer.core import ExtraBuffers, GenerationParams
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ProviderName = Literal["local", "openai", "replay"]
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 InstructorMode = Literal["tools", "json_schema", "md_json"]
 
 
@@ -46,6 +47,15 @@ class Settings(BaseSettings):
     )
     local_n_ctx: int = Field(default=8192, description="Context window of the local model")
     local_threads: int | None = Field(default=None, description="CPU threads for llama.cpp")
+    local_extra_buffers: ExtraBuffers = Field(
+        default="auto",
+        description="llama.cpp's extra CPU buffer types (AMX, repacked weights): on | off | "
+        "auto (off where the build has AMX kernels, which crash when built by GCC <= 12)",
+    )
+    local_timeout: float = Field(
+        default=600.0,
+        description="Seconds one local model call may take before its worker is ended",
+    )
     recordings_dir: Path = Field(
         default=PROJECT_DIR / "evals" / "recordings", description="Where replay reads recordings"
     )

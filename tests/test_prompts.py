@@ -48,5 +48,6 @@ def test_version_changes_with_the_schema(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_missing_prompt_files_are_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="prompt files missing"):
+    with pytest.raises(ConfigError, match="are missing or unreadable") as caught:
         load_prompts(tmp_path)
+    assert str(tmp_path) not in caught.value.public_message

@@ -17,9 +17,8 @@ from tenacity import (
 )
 
 from summarizer.core import ConfigError, ProviderError, ProviderTimeout
-from summarizer.settings import Settings
+from summarizer.settings import DEFAULT_OPENAI_MODEL, Settings
 
-DEFAULT_MODEL = "gpt-4o-mini"
 _RETRYABLE_STATUS = {408, 409, 429}
 
 
@@ -83,7 +82,7 @@ class OpenAIProvider:
                 "the openai provider needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local "
                 "OpenAI-compatible server"
             )
-        self.model = settings.model or DEFAULT_MODEL
+        self.model = settings.model or DEFAULT_OPENAI_MODEL
         self.mode = settings.instructor_mode
         # Local servers ignore the key but the SDK insists on one.
         self._client = openai.OpenAI(

@@ -8,12 +8,12 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
-from summarizer.core import ConfigError, RecordingMissing
-from summarizer.recording import load_recordings, request_hash
+from summarizer.core import RecordingMissing
+from summarizer.recording import load_recordings, recorded_identity, request_hash
 
 RECORD_HINT = (
     "record it with `summarizer eval --record` (corpus articles), or for any article "
-    "`SUMMARIZER_RECORD_DIR={dir} summarizer summarize PATH --provider local`"
+    "`SUMMARIZER_RECORD_DIR=<recordings dir> summarizer summarize PATH --provider local`"
 )
 
 
@@ -23,21 +23,15 @@ class ReplayProvider:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._recordings = load_recordings(directory) if directory.is_dir() else {}
-        models = {r.model for r in self._recordings.values()}
-        modes = {r.mode for r in self._recordings.values()}
-        if len(modes) > 1:
-            raise ConfigError(f"recordings in {directory} mix instructor modes {sorted(modes)}")
+        self._recordings = load_recordings(directory)
         # Named after what was recorded, so provenance says which model really answered.
-        self.model = " + ".join(sorted(models)) or "none-recorded"
-        self.mode = modes.pop() if modes else "json_schema"
+        self.model, self.mode = recorded_identity(self._recordings)
 
     def create(self, **request: Any) -> Any:
         key = request_hash(request)
         recording = self._recordings.get(key)
         if recording is None:
             raise RecordingMissing(
-                f"no recording for request {key} in {self.directory}; "
-                + RECORD_HINT.format(dir=self.directory)
+                f"no recording for request {key}; {RECORD_HINT}", f"in {self.directory}"
             )
         return ChatCompletion.model_validate(recording.response)

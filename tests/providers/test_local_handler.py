@@ -1,47 +1,36 @@
-"""The local provider; the end-to-end test runs the real SmolLM2 model (about a minute)."""
+"""The local provider; the end-to-end tests run the real SmolLM2 model in its worker."""
 
 import json
+import multiprocessing
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.core import ConfigError, DraftRecord, SummaryRecord
+from summarizer.core import ConfigError, SummaryRecord
 from summarizer.providers import local_handler
-from summarizer.providers.local_handler import LocalProvider, compact
+from summarizer.providers.local_handler import LocalProvider
+from summarizer.providers.local_model import LocalModel, ModelConfig
 from tests.conftest import CORPUS
 
 needs_model = pytest.mark.skipif(
     local_handler.demo_model_path() is None, reason="summarizer[local] is not installed"
 )
+ARTICLE = CORPUS / "000_d82f81b60eb39696.txt"
 
 
-def test_compact_grammar_bounds_every_list_and_string() -> None:
-    schema = compact(DraftRecord.model_json_schema())
-    seen: list[dict[str, object]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("array", "string") and "enum" not in node:
-                seen.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
-    assert seen
-    for node in seen:
-        limit = node.get("maxItems", node.get("maxLength"))
-        assert isinstance(limit, int) and limit <= 120
-
-
-def test_missing_model_file_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="local model file not found"):
+def test_missing_model_file_is_a_config_error_that_names_the_path_locally_only(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError, match="local model file not found") as caught:
         LocalProvider(tmp_path / "absent.gguf", 2048, None)
+    assert str(tmp_path) in str(caught.value)
+    assert str(tmp_path) not in caught.value.public_message
 
 
 @needs_model
@@ -78,39 +67,62 @@ def test_real_local_model_end_to_end(tmp_path: Path) -> None:
     assert os.environ.get("OPENAI_API_KEY") is None
 
 
+@pytest.mark.local_model
 @needs_model
-def test_cache_hit_never_loads_the_model(tmp_path: Path) -> None:
-    from summarizer.cache import RecordCache, cache_key
-    from summarizer.pipeline import Summarizer
-    from summarizer.prompts import load_prompts
-    from summarizer.settings import Settings
-    from tests.conftest import corpus_article
-    from tests.test_core import EXAMPLE
-
-    settings = Settings(cache_dir=tmp_path)
-    provider = LocalProvider(None, settings.local_n_ctx, None)
-    prompts = load_prompts()
-    article = corpus_article("000")
-    cache = RecordCache(tmp_path)
-    stored = SummaryRecord.model_validate(EXAMPLE)
-    key = cache_key(
-        article.text,
-        article.meta.published_at,
-        provider.name,
-        provider.model,
-        prompts.version,
-        settings.generation(),
-    )
-    cache.put(key, stored)
-    loads_before = local_handler._load.cache_info().misses
-    record = Summarizer(provider, prompts, cache, settings).summarize(article)
-    assert record.provenance.cached
-    assert local_handler._load.cache_info().misses == loads_before
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_the_extra_buffer_setting_reaches_the_loaded_model(setting: str) -> None:
+    path = local_handler.demo_model_path()
+    assert path is not None
+    model = LocalModel(ModelConfig(str(path), 512, None, setting))  # type: ignore[arg-type]
+    assert model._llama.model_params.use_extra_bufts is (setting == "on")
+    answer = model.create({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 4})
+    assert answer["usage"]["completion_tokens"] > 0
 
 
+def kill_worker_when_it_starts(sig: signal.Signals) -> threading.Thread:
+    """Send `sig` to the local model's worker process once it has started."""
+
+    def run() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            children = multiprocessing.active_children()
+            if children and children[0].pid is not None:
+                time.sleep(1.5)  # loaded and generating
+                os.kill(children[0].pid, sig)
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.local_model
 @needs_model
-def test_grammar_keeps_control_characters_out_of_strings() -> None:
-    schema = json.dumps(compact(DraftRecord.model_json_schema()), sort_keys=True)
-    gbnf = local_handler.json_gbnf(schema)
-    assert local_handler._JSON_CHAR in gbnf
-    assert local_handler._LOOSE_CHAR not in gbnf
+def test_a_real_worker_killed_by_sigsegv_is_one_cli_line_and_exit_1(tmp_path: Path) -> None:
+    killer = kill_worker_when_it_starts(signal.SIGSEGV)
+    args = ["summarize", str(ARTICLE), "--published-at", "2025-06-15", "--no-cache"]
+    result = CliRunner().invoke(app, args, env={"SUMMARIZER_CACHE_DIR": str(tmp_path)})
+    killer.join()
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("summarizer: error")]
+    assert len(errors) == 1 and "killed by SIGSEGV" in errors[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.local_model
+@needs_model
+def test_after_a_real_crash_the_next_call_starts_a_fresh_worker() -> None:
+    provider = LocalProvider(None, 2048, None)
+    request = {"messages": [{"role": "user", "content": "Hello"}], "max_tokens": 4}
+    try:
+        provider.create(**request)
+        first = provider.worker.pid
+        assert first is not None
+        os.kill(first, signal.SIGSEGV)
+        time.sleep(0.2)
+        answer = provider.create(**request)  # the dead worker is noticed and replaced
+        assert answer.usage.completion_tokens > 0
+        assert provider.worker.pid not in (None, first)
+    finally:
+        provider.worker.close()
