@@ -1,4 +1,8 @@
-"""Command line: `summarizer summarize | schema | cache stats | cache clear`."""
+"""Command line: `summarizer summarize | batch | eval | serve | schema | cache`.
+
+Each command imports the stages it uses when it runs: `--help` needs none of them, and a
+cache hit needs neither the model nor an SDK, nor instructor.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +12,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
-from summarizer.article import build_article, parse_date, request_from_bytes
-from summarizer.batch import BatchStats, ResultFile, read_inputs, run_batch
-from summarizer.cache import RecordCache
-from summarizer.core import ConfigError, InputError, SummarizerError, SummaryRecord
-from summarizer.evalset import EVALS_DIR
-from summarizer.pipeline import Summarizer
-from summarizer.prompts import load_prompts
-from summarizer.providers import DEMO_NOTICE, LazyProvider, is_demo_default
-from summarizer.settings import ProviderName, Settings
+from summarizer.choices import ProviderName
+
+if TYPE_CHECKING:
+    from summarizer.batch import BatchStats
+    from summarizer.pipeline import Summarizer
+    from summarizer.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or empty the record cache.")
@@ -50,6 +39,10 @@ def fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def clear_errors() -> Iterator[None]:
     """Every known failure becomes one line on stderr and an exit code, never a traceback."""
+    from pydantic import ValidationError
+
+    from summarizer.core import ConfigError, InputError, SummarizerError
+
     try:
         yield
     except (InputError, ConfigError) as exc:
@@ -63,10 +56,14 @@ def clear_errors() -> Iterator[None]:
 
 
 def load_settings(**overrides: Any) -> Settings:
+    from summarizer.settings import Settings
+
     return Settings().model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
 def read_input(path: str) -> bytes:
+    from summarizer.core import InputError
+
     if path == "-":
         return sys.stdin.buffer.read()
     try:
@@ -84,6 +81,11 @@ def make_summarizer(
 ) -> Summarizer:
     """The pipeline; its provider is built on the first cache miss, or at once when `eager`
     (a batch should stop on a configuration it cannot run with, not fail every line)."""
+    from summarizer.cache import RecordCache
+    from summarizer.pipeline import Summarizer
+    from summarizer.prompts import load_prompts
+    from summarizer.providers import DEMO_NOTICE, LazyProvider, is_demo_default
+
     if is_demo_default(settings):
         notify(DEMO_NOTICE)
     provider = LazyProvider(settings)
@@ -105,6 +107,8 @@ def summarize(
     ] = False,
 ) -> None:
     """Summarise one article and print its record as JSON."""
+    from summarizer.article import build_article, parse_date, request_from_bytes
+
     with clear_errors():
         settings = load_settings(provider=provider, model=model)
         as_json = {".json": True, ".txt": False}.get(Path(path).suffix.lower())
@@ -119,11 +123,6 @@ def summarize(
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
         record = summarizer.summarize(article, use_cache=not no_cache)
         emit(record.model_dump(mode="json"))
-
-
-class RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.2f}/s" if task.speed else "-/s")
 
 
 @app.command()
@@ -141,6 +140,18 @@ def batch(
     ] = False,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from summarizer.batch import ResultFile, read_inputs, run_batch
+
     with clear_errors():
         settings = load_settings(provider=provider, model=model)
         items = read_inputs(inputs)
@@ -151,7 +162,7 @@ def batch(
         columns = (
             BarColumn(),
             MofNCompleteColumn(),
-            RateColumn(),
+            TaskProgressColumn(show_speed=True),
             TimeRemainingColumn(),
             TextColumn("{task.fields[cached]} cached, {task.fields[failed]} failed"),
         )
@@ -207,15 +218,21 @@ def eval_command(
     out: Annotated[
         Path | None, typer.Option(help="Write each prediction here as <id>.json")
     ] = None,
-    evals_dir: Annotated[Path, typer.Option(help="Corpus, gold, aliases, thresholds")] = EVALS_DIR,
+    evals_dir: Annotated[
+        Path | None, typer.Option(help="Corpus, gold, aliases, thresholds [default: evals/]")
+    ] = None,
     update_thresholds: Annotated[
         bool, typer.Option("--update-thresholds", help="Set thresholds to these scores - 0.02")
     ] = False,
 ) -> None:
     """Score the extractor against the gold records (replaying recorded responses)."""
     # The eval stack (scipy) is half a second of start-up that other commands never need.
-    from summarizer import evaluation
+    from rich.console import Console
 
+    from summarizer import evaluation
+    from summarizer.evalset import EVALS_DIR
+
+    evals_dir = evals_dir or EVALS_DIR
     with clear_errors():
         started = time.perf_counter()
         evalset = evaluation.EvalSet.load(evals_dir)
@@ -278,12 +295,16 @@ def serve(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the output record."""
+    from summarizer.core import SummaryRecord
+
     emit(SummaryRecord.model_json_schema())
 
 
 @cache_app.command("stats")
 def cache_stats() -> None:
     """Entries and size of the cache."""
+    from summarizer.cache import RecordCache
+
     with clear_errors():
         stats = RecordCache(load_settings().cache_dir).stats()
         emit(
@@ -298,6 +319,8 @@ def cache_stats() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Remove every cached record."""
+    from summarizer.cache import RecordCache
+
     with clear_errors():
         removed = RecordCache(load_settings().cache_dir).clear()
         typer.echo(f"removed {removed} cached record(s)", err=True)

@@ -54,8 +54,6 @@ EventStatus = Literal["occurred", "claimed", "reported", "denied", "planned", "h
 ActionType = Literal["violence", "restrict", "relations", "sanction", "territory", "other"]
 Precision = Literal["day", "week", "month", "year", "unknown"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-# Whether llama.cpp may use its extra CPU buffer types (AMX, repacked weights).
-ExtraBuffers = Literal["auto", "on", "off"]
 
 
 def _iso_date(value: object) -> object:

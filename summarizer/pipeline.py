@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from summarizer.article import Article
-from summarizer.assemble import assemble
 from summarizer.cache import RecordCache, cache_key
 from summarizer.core import Provenance, SummaryRecord
-from summarizer.extraction import extract
 from summarizer.prompts import PromptSet
 from summarizer.providers import Provider
 from summarizer.settings import Settings
@@ -46,6 +44,15 @@ class Summarizer:
             hit.provenance.cached = True
             cache.link(key, article.meta)
             return hit
+        return self._extract(article, key if cache else None)
+
+    def _extract(self, article: Article, key: str | None) -> SummaryRecord:
+        # Imported on a miss only: instructor and dateparser are most of the start-up time,
+        # and a cache hit needs neither.
+        from summarizer.assemble import assemble
+        from summarizer.extraction import extract
+
+        params = self.settings.generation()
         published = article.meta.published_at
         extraction = extract(
             self.provider,
@@ -63,6 +70,6 @@ class Summarizer:
             usage=extraction.usage,
         )
         record = assemble(extraction.draft, article, provenance)
-        if cache:
-            cache.put(key, record)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, record)
         return record

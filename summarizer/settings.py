@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from platformdirs import user_cache_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from summarizer.core import ExtraBuffers, GenerationParams
+from summarizer.choices import ExtraBuffers, InstructorMode, ProviderName
+from summarizer.core import GenerationParams
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-ProviderName = Literal["local", "openai", "replay"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-InstructorMode = Literal["tools", "json_schema", "md_json"]
 
 
 class Settings(BaseSettings):

@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,60 @@ def test_cache_stats_and_clear(tmp_path: Path) -> None:
     assert code == 0 and json.loads(stdout)["entries"] == 0
     code, _, stderr = run("cache", "clear", SUMMARIZER_CACHE_DIR=str(tmp_path / "c"))
     assert code == 0 and "removed 0" in stderr
+
+
+HIT_PROBE = """
+import json, multiprocessing, sys
+from summarizer.cli import app
+app(sys.argv[1:], standalone_mode=False)
+heavy = ["openai", "instructor", "llama_cpp", "dateparser", "scipy"]
+print(json.dumps({"loaded": [m for m in heavy if m in sys.modules],
+                  "children": len(multiprocessing.active_children())}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("provider", ["local", "replay"])
+def test_a_cache_hit_builds_no_provider_and_imports_no_model_or_sdk(
+    provider: str, tmp_path: Path
+) -> None:
+    """The record comes from the cache: no model load, no worker, no SDK, no instructor."""
+    from summarizer.cache import RecordCache, cache_key
+    from summarizer.prompts import load_prompts
+    from summarizer.providers import identify
+    from summarizer.settings import Settings
+    from tests.conftest import corpus_article
+    from tests.test_core import EXAMPLE
+
+    settings = Settings(provider=provider, cache_dir=tmp_path)  # type: ignore[arg-type]
+    article, identity = corpus_article("000"), identify(settings)
+    key = cache_key(
+        article.text,
+        article.meta.published_at,
+        identity.name,
+        identity.model,
+        load_prompts().version,
+        settings.generation(),
+    )
+    RecordCache(tmp_path).put(key, SummaryRecord.model_validate(EXAMPLE))
+    source = tmp_path / "000.txt"
+    source.write_text(article.text, encoding="utf-8")
+    args = ["summarize", str(source), "--published-at", "2025-06-15", "--provider", provider]
+    done = subprocess.run(
+        [sys.executable, "-c", HIT_PROBE, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SUMMARIZER_CACHE_DIR": str(tmp_path)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["provenance"]["cached"] is True
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "children": 0}
+
+
+def test_help_imports_no_stage() -> None:
+    code = (
+        "import json, sys; from summarizer.cli import app; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('summarizer'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == ["summarizer", "summarizer.choices", "summarizer.cli"]

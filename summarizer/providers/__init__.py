@@ -11,10 +11,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from summarizer.choices import ProviderName
 from summarizer.providers import local_handler
 from summarizer.providers.base import Provider
 from summarizer.recording import load_recordings, recorded_identity
-from summarizer.settings import DEFAULT_OPENAI_MODEL, ProviderName, Settings
+from summarizer.settings import DEFAULT_OPENAI_MODEL, Settings
 
 DEMO_NOTICE = (
     "summarizer: using the built-in demo model SmolLM2-135M (tiny: expect poor answers). "

@@ -7,7 +7,8 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from summarizer.core import ConfigError, ExtraBuffers
+from summarizer.choices import ExtraBuffers
+from summarizer.core import ConfigError
 from summarizer.providers import local_model
 from summarizer.providers.local_model import ModelConfig
 from summarizer.providers.worker import Factory, Worker

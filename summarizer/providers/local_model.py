@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.core import ExtraBuffers
+from summarizer.choices import ExtraBuffers
 
 # A small model fills every list and string to its schema bound; these tighter bounds,
 # applied only to the grammar, keep its worst-case answer inside the token budget.

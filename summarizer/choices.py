@@ -1,0 +1,11 @@
+"""The names the configuration chooses between. It imports nothing, so the command line can
+offer them (and print `--help`) without loading pydantic or any stage."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ProviderName = Literal["local", "openai", "replay"]
+InstructorMode = Literal["tools", "json_schema", "md_json"]
+# Whether llama.cpp may use its extra CPU buffer types (AMX, repacked weights).
+ExtraBuffers = Literal["auto", "on", "off"]
