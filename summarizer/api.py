@@ -14,10 +14,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from summarizer.article import build_article
 from summarizer.cache import RecordCache
@@ -86,24 +89,28 @@ class Service:
         return self._summarizer
 
 
-def get_service(request: Request) -> Service:
+# The dependencies that neither block nor wait are `async`: FastAPI runs a plain `def`
+# dependency in its thread pool, a hop per dependency per request.
+
+
+async def get_service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 
 
-def get_summarizer(service: Annotated[Service, Depends(get_service)]) -> Summarizer:
+async def get_summarizer(service: Annotated[Service, Depends(get_service)]) -> Summarizer:
     return service.summarizer()
 
 
-def get_cache(service: Annotated[Service, Depends(get_service)]) -> RecordCache:
+async def get_cache(service: Annotated[Service, Depends(get_service)]) -> RecordCache:
     return service.cache
 
 
-def get_jobs(service: Annotated[Service, Depends(get_service)]) -> JobStore:
+async def get_jobs(service: Annotated[Service, Depends(get_service)]) -> JobStore:
     return service.jobs
 
 
-def require_key(
+async def require_key(
     service: Annotated[Service, Depends(get_service)],
     credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))
@@ -117,7 +124,7 @@ def require_key(
         raise ApiError(401, "unauthorized", "missing or wrong bearer token")
 
 
-def slot(service: Annotated[Service, Depends(get_service)]) -> Iterator[None]:
+async def slot(service: Annotated[Service, Depends(get_service)]) -> AsyncIterator[None]:
     """One of a bounded number of summaries in flight; beyond that, 503 at once."""
     if not service.slots.acquire(blocking=False):
         raise ApiError(503, "busy", "at the concurrency limit; retry shortly", retry_after=1)
@@ -140,10 +147,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service.jobs.shutdown()
 
     app = FastAPI(title="summarizer", version="1", lifespan=lifespan)
+    # A body whose Content-Length is over its route's limit gets 413 before a byte is read;
+    # one without a length is cut off as soon as it passes it (the routes' max_body_size).
+    app.add_middleware(DeclaredLengthLimit, settings=service.settings)
     app.state.service = service
     _add_error_handlers(app)
     # Only a configured key puts bearer auth on the routes, and so in the OpenAPI schema.
-    _add_routes(app, [Depends(require_key)] if service.settings.api_key else [])
+    _add_routes(app, service.settings, [Depends(require_key)] if service.settings.api_key else [])
     return app
 
 
@@ -173,25 +183,60 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error(422, "invalid_input", f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 400:  # FastAPI's word for a body it cannot decode at all
             return _error(422, "invalid_input", f"request body is malformed: {exc.detail}")
+        if exc.status_code == 413:
+            limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+            return _error(413, "input_too_large", f"request body over the limit of {limit} bytes")
         return _error(exc.status_code, "http_error", str(exc.detail), exc.headers)
 
 
-def _add_routes(app: FastAPI, auth: list[Any]) -> None:
+class DeclaredLengthLimit:
+    """413 with our JSON error body for a request whose Content-Length is over its route's
+    limit, sent before the body is read (FastAPI's own check would answer in plain text)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.limits = body_limits(settings)
+        self.default = settings.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            limit = self.limits.get(scope["path"], self.default)
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                message = f"request body over the limit of {limit} bytes"
+                await _error(413, "input_too_large", message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    """Bytes each route reads at most. A summary's text of `max_chars` characters takes at
+    most 6 bytes a character in JSON (\\uXXXX), plus 64 KiB for the other fields."""
+    summary = min(settings.max_body_bytes, 6 * settings.max_chars + 65_536)
+    return {"/v1/summaries": summary, "/v1/batches": settings.max_body_bytes}
+
+
+def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
     @app.post(
         "/v1/summaries",
         dependencies=[*auth, Depends(slot)],
+        response_model=SummaryRecord,
         responses=errors(401, 413, 422, 502, 503, 504),
+        max_body_size=body_limits(settings)["/v1/summaries"],
     )
     def summarize(
         body: ArticleRequest,
         summarizer: Annotated[Summarizer, Depends(get_summarizer)],
         cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
-    ) -> SummaryRecord:
+    ) -> Response:
         article = build_article(body, summarizer.settings.max_chars)
-        return summarizer.summarize(article, use_cache=cache)
+        record = summarizer.summarize(article, use_cache=cache)
+        # Serialised once, here: returned as a model, FastAPI would dump, re-validate and
+        # dump it again.
+        return Response(record.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/summaries/{article_id}", dependencies=auth, responses=errors(401, 404, 422))
     def cached_summary(
@@ -203,7 +248,11 @@ def _add_routes(app: FastAPI, auth: list[Any]) -> None:
         return record
 
     @app.post(
-        "/v1/batches", status_code=202, dependencies=auth, responses=errors(401, 413, 422, 503)
+        "/v1/batches",
+        status_code=202,
+        dependencies=auth,
+        responses=errors(401, 413, 422, 503),
+        max_body_size=body_limits(settings)["/v1/batches"],
     )
     def create_batch(
         body: BatchRequest,

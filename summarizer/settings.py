@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     max_batch: int = Field(default=1000, description="Most articles in one API batch")
     batch_concurrency: int = Field(default=4, description="Articles in flight in an API batch")
     max_chars: int = Field(default=100_000, description="Longest article text accepted")
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        description="Largest API request body (a batch); a summary's is bounded by max_chars",
+    )
     max_reasks: int = Field(default=2, description="Re-asks after schema-invalid output")
     max_attempts: int = Field(default=4, description="Transport attempts per model call")
     max_backoff: float = Field(default=30.0, description="Longest wait between attempts (s)")

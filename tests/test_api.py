@@ -238,3 +238,72 @@ def test_replay_over_the_five_articles(settings: Settings) -> None:
         job = c.post("/v1/batches", json={"articles": bodies}).json()
         status = wait_for(c, job["id"])
         assert (status["done"], status["ok"]) == (5, 5)
+
+
+def asgi_post(app: object, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes, int]:
+    """One POST straight through ASGI; returns status, body and how often the body was read."""
+    import asyncio
+
+    reads = 0
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        nonlocal reads
+        reads += 1
+        return {"type": "http.request", "body": b"x" * 65_536, "more_body": True}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))  # type: ignore[operator]
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")  # type: ignore[misc]
+    return int(sent[0]["status"]), body, reads  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("path", ["/v1/summaries", "/v1/batches"])
+def test_a_body_over_the_limit_is_refused_from_its_content_length_unread(
+    settings: Settings, path: str
+) -> None:
+    app = create_app(settings)
+    status, body, reads = asgi_post(app, path, [(b"content-length", b"52428800")])  # 50 MB
+    assert status == 413 and reads == 0
+    error = json.loads(body)["error"]
+    assert error["type"] == "input_too_large" and "over the limit of" in error["message"]
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"max_chars": 1000}))
+    status, body, reads = asgi_post(app, "/v1/summaries", [])  # no Content-Length
+    limit = 6 * 1000 + 65_536
+    assert status == 413 and reads == limit // 65_536 + 1  # stopped on the chunk past it
+    assert json.loads(body)["error"]["message"] == f"request body over the limit of {limit} bytes"
+
+
+def test_error_bodies_never_show_server_paths(settings: Settings, tmp_path: Path) -> None:
+    replay = settings.model_copy(update={"provider": "replay", "recordings_dir": tmp_path / "rec"})
+    with make_client(replay, None) as c:
+        missing = error_of(
+            c.post("/v1/summaries", json={"text": "Unrecorded news."}), 502, "recording_missing"
+        )
+        assert "no recording for request" in missing and str(tmp_path) not in missing
+    absent = settings.model_copy(
+        update={"provider": "local", "local_model_path": tmp_path / "m.gguf"}
+    )
+    with make_client(absent, None) as c:
+        assert error_of(c.get("/readyz"), 503, "configuration_error") == (
+            "local model file not found"
+        )
