@@ -74,7 +74,9 @@ def main() -> None:
             "SUMMARIZER_CACHE_DIR": scratch,
             "SUMMARIZER_MAX_INFLIGHT": str(4 * CONCURRENCY),
         }
-        api = start([sys.executable, "-m", "summarizer", "serve", "--port", "8791"], 8791, env)
+        # Both servers run uvicorn with the same log level: no access-log line per request.
+        serve = ["summarizer", "serve", "--port", "8791", "--log-level", "warning"]
+        api = start([sys.executable, "-m", *serve], 8791, env)
         try:
             url = "http://127.0.0.1:8791/v1/summaries"
             httpx.post(url, json=body, timeout=60).raise_for_status()  # fills the cache

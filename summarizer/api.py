@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -227,13 +228,17 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
         responses=errors(401, 413, 422, 502, 503, 504),
         max_body_size=body_limits(settings)["/v1/summaries"],
     )
-    def summarize(
+    async def summarize(
         body: ArticleRequest,
         summarizer: Annotated[Summarizer, Depends(get_summarizer)],
         cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
     ) -> Response:
         article = build_article(body, summarizer.settings.max_chars)
-        record = summarizer.summarize(article, use_cache=cache)
+        # A cache hit is a local read, answered here; only a miss, which waits on the
+        # model, goes to a worker thread.
+        record = summarizer.lookup(article) if cache else None
+        if record is None:
+            record = await run_in_threadpool(summarizer.summarize, article, cache)
         # Serialised once, here: returned as a model, FastAPI would dump, re-validate and
         # dump it again.
         return Response(record.model_dump_json(), media_type="application/json")

@@ -282,6 +282,9 @@ def eval_command(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    log_level: Annotated[
+        str, typer.Option(help="uvicorn's log level; below info, no line per request")
+    ] = "info",
 ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn  # the server stack is start-up time the other commands never need
@@ -289,7 +292,7 @@ def serve(
     from summarizer.api import create_app
 
     with clear_errors():
-        uvicorn.run(create_app(load_settings()), host=host, port=port)
+        uvicorn.run(create_app(load_settings()), host=host, port=port, log_level=log_level)
 
 
 @app.command()

@@ -27,24 +27,32 @@ class Summarizer:
         self.settings = settings
 
     def summarize(self, article: Article, use_cache: bool = True) -> SummaryRecord:
-        params = self.settings.generation()
-        key = cache_key(
+        if not use_cache or self.cache is None:
+            return self._extract(article, None)
+        return self.lookup(article) or self._extract(article, self._key(article))
+
+    def lookup(self, article: Article) -> SummaryRecord | None:
+        """The cached record for this article, if any: no provider, no model, no waiting."""
+        if self.cache is None:
+            return None
+        key = self._key(article)
+        hit = self.cache.get(key)
+        if hit is not None:
+            # Title, url and id are not part of the key: they are the caller's, this time.
+            hit.article = article.meta
+            hit.provenance.cached = True
+            self.cache.link(key, article.meta)
+        return hit
+
+    def _key(self, article: Article) -> str:
+        return cache_key(
             article.text,
             article.meta.published_at,
             self.provider.name,
             self.provider.model,
             self.prompts.version,
-            params,
+            self.settings.generation(),
         )
-        cache = self.cache if use_cache else None
-        hit = cache.get(key) if cache else None
-        if cache and hit is not None:
-            # Title, url and id are not part of the key: they are the caller's, this time.
-            hit.article = article.meta
-            hit.provenance.cached = True
-            cache.link(key, article.meta)
-            return hit
-        return self._extract(article, key if cache else None)
 
     def _extract(self, article: Article, key: str | None) -> SummaryRecord:
         # Imported on a miss only: instructor and dateparser are most of the start-up time,
