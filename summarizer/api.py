@@ -139,11 +139,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     service = Service(settings or Settings())
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.jobs.directory.mkdir(parents=True, exist_ok=True)
+
+        def summarizer() -> Summarizer:
+            # Resumed jobs run on the summarizer the routes get, an injected one included.
+            override = app.dependency_overrides.get(get_summarizer)
+            return override() if override else service.summarizer()
+
         # Not ready (no model, no key): /readyz says why, and jobs resume on the next start.
         with suppress(SummarizerError):
-            service.jobs.resume_unfinished(service.summarizer)
+            service.jobs.resume_unfinished(summarizer)
         yield
         service.jobs.shutdown()
 
