@@ -244,7 +244,7 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
         # model, goes to a worker thread.
         record = summarizer.lookup(article) if cache else None
         if record is None:
-            record = await run_in_threadpool(summarizer.summarize, article, cache)
+            record = await run_in_threadpool(summarizer.extract, article, cache)
         # Serialised once, here: returned as a model, FastAPI would dump, re-validate and
         # dump it again.
         return Response(record.model_dump_json(), media_type="application/json")

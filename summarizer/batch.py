@@ -101,11 +101,15 @@ def _read_file(path: Path) -> list[BatchItem]:
 # --- Output -----------------------------------------------------------------------------
 
 
+def public_message(error: Exception) -> str:
+    """What may be shown of an error outside the server: no paths, no internals."""
+    return error.public_message if isinstance(error, SummarizerError) else type(error).__name__
+
+
 def error_line(article_id: str, error: Exception) -> dict[str, Any]:
     """The line for a failed article; the API serves these files, so no server paths."""
-    if isinstance(error, SummarizerError):
-        return {"id": article_id, "error": {"type": error.kind, "message": error.public_message}}
-    return {"id": article_id, "error": {"type": "internal_error", "message": type(error).__name__}}
+    kind = error.kind if isinstance(error, SummarizerError) else "internal_error"
+    return {"id": article_id, "error": {"type": kind, "message": public_message(error)}}
 
 
 def read_results(path: Path) -> dict[str, bool]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from summarizer.batch import ResultFile, error_line, item_for, read_results, run_batch
+from summarizer.batch import ResultFile, item_for, public_message, read_results, run_batch
 from summarizer.core import ArticleRequest
 from summarizer.pipeline import Summarizer
 from summarizer.recording import write_atomic
@@ -79,9 +79,7 @@ class JobStore:
             run_batch(summarizer, items, results, self.concurrency)
             self._write_state(job_id, status="done")
         except Exception as exc:  # the job's state must say so, not die with the thread
-            self._write_state(
-                job_id, status="failed", message=error_line("", exc)["error"]["message"]
-            )
+            self._write_state(job_id, status="failed", message=public_message(exc))
         finally:
             results.close()
 

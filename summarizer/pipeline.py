@@ -27,9 +27,7 @@ class Summarizer:
         self.settings = settings
 
     def summarize(self, article: Article, use_cache: bool = True) -> SummaryRecord:
-        if not use_cache or self.cache is None:
-            return self._extract(article, None)
-        return self.lookup(article) or self._extract(article, self._key(article))
+        return (self.lookup(article) if use_cache else None) or self.extract(article, use_cache)
 
     def lookup(self, article: Article) -> SummaryRecord | None:
         """The cached record for this article, if any: no provider, no model, no waiting."""
@@ -54,7 +52,8 @@ class Summarizer:
             self.settings.generation(),
         )
 
-    def _extract(self, article: Article, key: str | None) -> SummaryRecord:
+    def extract(self, article: Article, store: bool = True) -> SummaryRecord:
+        """A fresh record from the model, put in the cache when `store`."""
         # Imported on a miss only: instructor and dateparser are most of the start-up time,
         # and a cache hit needs neither.
         from summarizer.assemble import assemble
@@ -78,6 +77,6 @@ class Summarizer:
             usage=extraction.usage,
         )
         record = assemble(extraction.draft, article, provenance)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, record)
+        if store and self.cache is not None:
+            self.cache.put(self._key(article), record)
         return record

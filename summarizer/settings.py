@@ -12,7 +12,6 @@ from summarizer.choices import ExtraBuffers, InstructorMode, ProviderName
 from summarizer.core import GenerationParams
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 class Settings(BaseSettings):
@@ -27,9 +26,7 @@ class Settings(BaseSettings):
     provider: ProviderName | None = Field(
         default=None, description="local | openai | replay; unset: local if installed"
     )
-    model: str | None = Field(
-        default=None, description="Model name for the openai provider (default gpt-4o-mini)"
-    )
+    model: str = Field(default="gpt-4o-mini", description="Model name for the openai provider")
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "SUMMARIZER_OPENAI_API_KEY")
     )

@@ -15,7 +15,7 @@ from summarizer.choices import ProviderName
 from summarizer.providers import local_handler
 from summarizer.providers.base import Provider
 from summarizer.recording import load_recordings, recorded_identity
-from summarizer.settings import DEFAULT_OPENAI_MODEL, Settings
+from summarizer.settings import Settings
 
 DEMO_NOTICE = (
     "summarizer: using the built-in demo model SmolLM2-135M (tiny: expect poor answers). "
@@ -67,7 +67,7 @@ def identify(settings: Settings) -> Identity:
     if name == "replay":
         model, mode = recorded_identity(load_recordings(settings.recordings_dir))
         return Identity(name, model, mode, True)
-    return Identity(name, settings.model or DEFAULT_OPENAI_MODEL, settings.instructor_mode, True)
+    return Identity(name, settings.model, settings.instructor_mode, True)
 
 
 def make_provider(settings: Settings) -> Provider:

@@ -17,7 +17,7 @@ from tenacity import (
 )
 
 from summarizer.core import ConfigError, ProviderError, ProviderTimeout
-from summarizer.settings import DEFAULT_OPENAI_MODEL, Settings
+from summarizer.settings import Settings
 
 _RETRYABLE_STATUS = {408, 409, 429}
 
@@ -82,7 +82,7 @@ class OpenAIProvider:
                 "the openai provider needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local "
                 "OpenAI-compatible server"
             )
-        self.model = settings.model or DEFAULT_OPENAI_MODEL
+        self.model = settings.model
         self.mode = settings.instructor_mode
         # Local servers ignore the key but the SDK insists on one.
         self._client = openai.OpenAI(
