@@ -33,7 +33,7 @@ def report(name: str, title: str, rows: list[dict[str, Any]], **extra: Any) -> N
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row.values()))
-    Console().print(table)
+    Console(width=160).print(table)
     RESULTS.mkdir(exist_ok=True)
     data = {"benchmark": name, "machine": machine(), "rows": rows, **extra}
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

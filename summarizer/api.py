@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -89,6 +89,16 @@ class Service:
     def summarizer(self) -> Summarizer:
         return self._summarizer
 
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of a bounded number of model calls in flight; beyond that, 503 at once."""
+        if not self.slots.acquire(blocking=False):
+            raise ApiError(503, "busy", "at the concurrency limit; retry shortly", retry_after=1)
+        try:
+            yield
+        finally:
+            self.slots.release()
+
 
 # The dependencies that neither block nor wait are `async`: FastAPI runs a plain `def`
 # dependency in its thread pool, a hop per dependency per request.
@@ -123,16 +133,6 @@ async def require_key(
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), expected.get_secret_value().encode()):
         raise ApiError(401, "unauthorized", "missing or wrong bearer token")
-
-
-async def slot(service: Annotated[Service, Depends(get_service)]) -> AsyncIterator[None]:
-    """One of a bounded number of summaries in flight; beyond that, 503 at once."""
-    if not service.slots.acquire(blocking=False):
-        raise ApiError(503, "busy", "at the concurrency limit; retry shortly", retry_after=1)
-    try:
-        yield
-    finally:
-        service.slots.release()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -229,34 +229,43 @@ def body_limits(settings: Settings) -> dict[str, int]:
 def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
     @app.post(
         "/v1/summaries",
-        dependencies=[*auth, Depends(slot)],
+        dependencies=auth,
         response_model=SummaryRecord,
         responses=errors(401, 413, 422, 502, 503, 504),
         max_body_size=body_limits(settings)["/v1/summaries"],
     )
     async def summarize(
         body: ArticleRequest,
+        service: Annotated[Service, Depends(get_service)],
         summarizer: Annotated[Summarizer, Depends(get_summarizer)],
         cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
     ) -> Response:
         article = build_article(body, summarizer.settings.max_chars)
-        # A cache hit is a local read, answered here; only a miss, which waits on the
-        # model, goes to a worker thread.
-        record = summarizer.lookup(article) if cache else None
-        if record is None:
+        # A cache hit is a local read, answered here as the stored JSON, even at the
+        # concurrency limit; only a miss, which waits on the model, takes a slot and a
+        # worker thread.
+        hit = summarizer.lookup_json(article) if cache else None
+        if hit is not None:
+            return Response(hit, media_type="application/json")
+        with service.slot():
             record = await run_in_threadpool(summarizer.extract, article, cache)
         # Serialised once, here: returned as a model, FastAPI would dump, re-validate and
         # dump it again.
         return Response(record.model_dump_json(), media_type="application/json")
 
-    @app.get("/v1/summaries/{article_id}", dependencies=auth, responses=errors(401, 404, 422))
+    @app.get(
+        "/v1/summaries/{article_id}",
+        dependencies=auth,
+        response_model=SummaryRecord,
+        responses=errors(401, 404, 422),
+    )
     def cached_summary(
         article_id: str, cache: Annotated[RecordCache, Depends(get_cache)]
-    ) -> SummaryRecord:
+    ) -> Response:
         record = cache.by_id(article_id)
         if record is None:
             raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
-        return record
+        return Response(record, media_type="application/json")
 
     @app.post(
         "/v1/batches",

@@ -4,12 +4,15 @@ could change the model's answer."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import diskcache
+import pydantic_core
 from pydantic import ValidationError
 
 from summarizer.core import SCHEMA_VERSION, ArticleMeta, GenerationParams, SummaryRecord
@@ -47,14 +50,16 @@ class RecordCache:
         self.directory = directory
         self._cache = diskcache.Cache(str(directory))
 
-    def get(self, key: str) -> SummaryRecord | None:
+    def hit(self, key: str, article: ArticleMeta) -> str | None:
+        """The record stored under `key` as JSON, as served from the cache: with this
+        caller's article metadata (title, url and id are not part of the key) and
+        `cached: true`. None when there is none, or it is not a valid record."""
         raw = self._cache.get(key)
-        if not isinstance(raw, str):
+        template = _hit_template(raw) if isinstance(raw, str) else None
+        if template is None:
             return None
-        try:
-            return SummaryRecord.model_validate_json(raw)
-        except ValidationError:  # written by an incompatible version: treat as a miss
-            return None
+        head, tail = template
+        return head + article.model_dump_json() + tail
 
     def put(self, key: str, record: SummaryRecord) -> None:
         # JSON, not pickle: entries stay readable and hold nothing but the record.
@@ -68,15 +73,11 @@ class RecordCache:
         if self._cache.get(name) != value:  # a hit should not cost a write transaction
             self._cache.set(name, value)
 
-    def by_id(self, article_id: str) -> SummaryRecord | None:
+    def by_id(self, article_id: str) -> str | None:
+        """The record last served under this article id, with that caller's metadata."""
         raw = self._cache.get(f"id:{article_id}")
         link = json.loads(raw) if isinstance(raw, str) else None
-        record = self.get(link["key"]) if link else None
-        if link is None or record is None:
-            return None
-        record.article = ArticleMeta.model_validate(link["article"])
-        record.provenance.cached = True
-        return record
+        return self.hit(link["key"], ArticleMeta.model_validate(link["article"])) if link else None
 
     def stats(self) -> CacheStats:
         records = sum(1 for key in self._cache.iterkeys() if not str(key).startswith("id:"))
@@ -86,3 +87,23 @@ class RecordCache:
         records = self.stats().entries
         self._cache.clear()
         return records
+
+
+# Stands where the caller's article metadata goes; no record contains it.
+_ARTICLE = f"article-{uuid.uuid4().hex}"
+
+
+# Entries never change under a key, so a stored record is validated and laid out once per
+# process, not per hit: re-validating and re-serialising it costs more than serving it.
+@functools.lru_cache(maxsize=128)
+def _hit_template(raw: str) -> tuple[str, str] | None:
+    """A stored record's JSON as served from the cache, split where the article metadata
+    goes; None if it is not a valid record (written by an incompatible version: a miss)."""
+    try:
+        record = SummaryRecord.model_validate_json(raw)
+    except ValidationError:
+        return None
+    record.provenance.cached = True
+    data = record.model_dump(mode="json") | {"article": _ARTICLE}
+    head, tail = pydantic_core.to_json(data).decode().split(f'"{_ARTICLE}"')
+    return head, tail

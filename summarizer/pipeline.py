@@ -30,15 +30,17 @@ class Summarizer:
         return (self.lookup(article) if use_cache else None) or self.extract(article, use_cache)
 
     def lookup(self, article: Article) -> SummaryRecord | None:
-        """The cached record for this article, if any: no provider, no model, no waiting."""
+        hit = self.lookup_json(article)
+        return SummaryRecord.model_validate_json(hit) if hit is not None else None
+
+    def lookup_json(self, article: Article) -> str | None:
+        """The cached record for this article as JSON, if any: no provider, no model, no
+        waiting."""
         if self.cache is None:
             return None
         key = self._key(article)
-        hit = self.cache.get(key)
+        hit = self.cache.hit(key, article.meta)
         if hit is not None:
-            # Title, url and id are not part of the key: they are the caller's, this time.
-            hit.article = article.meta
-            hit.provenance.cached = True
             self.cache.link(key, article.meta)
         return hit
 

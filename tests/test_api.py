@@ -13,7 +13,13 @@ from fastapi.testclient import TestClient
 from summarizer.api import Service, create_app, get_summarizer
 from summarizer.batch import error_line
 from summarizer.cache import RecordCache
-from summarizer.core import ArticleRequest, ExtractionFailed, ProviderError, ProviderTimeout
+from summarizer.core import (
+    ArticleRequest,
+    ExtractionFailed,
+    ProviderError,
+    ProviderTimeout,
+    SummaryRecord,
+)
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
 from summarizer.settings import Settings
@@ -64,6 +70,15 @@ def test_post_returns_the_record_then_a_cached_one(client: TestClient, fake: Fak
     assert again.json()["provenance"]["cached"] is True and len(fake.requests) == 1
     client.post("/v1/summaries?cache=false", json={"text": TEXT, "published_at": "2025-06-15"})
     assert len(fake.requests) == 2
+
+
+def test_a_hit_is_the_stored_record_with_this_callers_metadata(client: TestClient) -> None:
+    miss = client.post("/v1/summaries", json={"text": TEXT, "id": "a"}).json()
+    hit = client.post("/v1/summaries", json={"text": TEXT, "id": "b", "title": "T"}).json()
+    served = SummaryRecord.model_validate(hit)  # served from stored JSON, still the contract
+    assert (served.article.id, served.article.title, served.provenance.cached) == ("b", "T", True)
+    assert {**hit, "article": miss["article"], "provenance": miss["provenance"]} == miss
+    assert {**hit["provenance"], "cached": False} == miss["provenance"]
 
 
 def test_get_by_id_returns_the_cached_record_or_404(client: TestClient) -> None:
@@ -119,13 +134,17 @@ def test_bearer_token_is_required_when_configured(settings: Settings, fake: Fake
         assert c.get("/healthz").status_code == 200  # probes need no key
 
 
-def test_at_the_concurrency_limit_it_is_503_with_retry_after(
+def test_at_the_concurrency_limit_a_miss_is_503_with_retry_after_and_a_hit_is_served(
     settings: Settings, fake: FakeProvider
 ) -> None:
+    with make_client(settings, fake) as c:
+        c.post("/v1/summaries", json={"text": TEXT}).raise_for_status()
     with make_client(settings.model_copy(update={"max_inflight": 0}), fake) as c:
-        response = c.post("/v1/summaries", json={"text": TEXT})
+        response = c.post("/v1/summaries", json={"text": TEXT + " More."})
         error_of(response, 503, "busy")
         assert response.headers["Retry-After"] == "1"
+        hit = c.post("/v1/summaries", json={"text": TEXT})
+        assert hit.status_code == 200 and hit.json()["provenance"]["cached"] is True
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.cache import RecordCache, cache_key
-from summarizer.core import GenerationParams
+from summarizer.core import ArticleMeta, GenerationParams
 from summarizer.pipeline import Summarizer
 from tests.conftest import corpus_article
 from tests.fakes import FakeProvider
@@ -78,4 +78,4 @@ def test_stats_and_clear(summarizer: Summarizer) -> None:
 def test_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
     cache = RecordCache(tmp_path)
     cache._cache.set("k", '{"schema_version": "0"}')
-    assert cache.get("k") is None
+    assert cache.hit("k", ArticleMeta(id="a", title=None, url=None, published_at=None)) is None
