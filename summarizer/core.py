@@ -72,7 +72,8 @@ IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Validators are built on first use: a cache hit validates a record, never a draft.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # --- The output contract (shared/spec/output-contract.md, version 1) -----------------

@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="When set, the API requires `Authorization: Bearer <key>`"
     )
-    max_inflight: int = Field(default=8, description="API cache misses (model calls) at once; more get 503")
+    max_inflight: int = Field(
+        default=8, description="API cache misses (model calls) at once; more get 503"
+    )
     max_batch: int = Field(default=1000, description="Most articles in one API batch")
     batch_concurrency: int = Field(default=4, description="Articles in flight in an API batch")
     max_chars: int = Field(default=100_000, description="Longest article text accepted")
