@@ -7,11 +7,13 @@
 2. The pipeline, through its worker process, against calling llama.cpp directly in this
    process with the same messages, grammar and sampling, over the five corpus articles.
 
-    python -m bench.local_model
+    python -m bench.local_model [buffers | pipeline]   (both tables when not named)
 """
 
 from __future__ import annotations
 
+import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +31,9 @@ from summarizer.providers.local_model import LocalModel, ModelConfig
 from summarizer.settings import Settings
 
 DECODE_TOKENS = 256
+# On and off alternate, each measured REPS times, medians reported: the machine's speed
+# drifts over minutes, and one run each put drift into the ratio.
+REPS = 3
 
 
 def quantized_q4_0(source: Path, directory: Path) -> Path:
@@ -57,8 +62,10 @@ def speed(path: Path, setting: ExtraBuffers, messages: list[dict[str, str]]) -> 
     return {
         "prompt tok/s": prompt_tokens / timings[1],
         "generation tok/s": decoded / (timings[DECODE_TOKENS] - timings[1]),
-        "extra buffers used": model.extra_buffers,
     }
+
+
+MEASURES = ("prompt tok/s", "generation tok/s")
 
 
 def extra_buffer_rows(demo: Path, messages: list[dict[str, str]]) -> list[dict[str, Any]]:
@@ -66,8 +73,15 @@ def extra_buffer_rows(demo: Path, messages: list[dict[str, str]]) -> list[dict[s
     with tempfile.TemporaryDirectory() as scratch:
         for label, path in (("Q4_1 (shipped)", demo), ("Q4_0 (requantized)", None)):
             path = path or quantized_q4_0(demo, Path(scratch))
-            on, off = speed(path, "on", messages), speed(path, "off", messages)
-            for name in ("prompt tok/s", "generation tok/s"):
+            runs: dict[ExtraBuffers, list[dict[str, Any]]] = {"on": [], "off": []}
+            for _ in range(REPS):
+                for setting in runs:
+                    runs[setting].append(speed(path, setting, messages))
+            on, off = (
+                {name: statistics.median(run[name] for run in runs[setting]) for name in MEASURES}
+                for setting in runs
+            )
+            for name in MEASURES:
                 rows.append(
                     {
                         "model": label,
@@ -125,19 +139,23 @@ def main() -> None:
     demo = local_handler.demo_model_path()
     if demo is None:
         raise SystemExit("install summarizer[local] first")
+    tables = sys.argv[1:] or ["buffers", "pipeline"]
     entry = load_corpus(EVALS_DIR / "corpus")[0]
     messages = load_prompts().messages(entry.text, str(entry.published_at))
-    report(
-        "local_model_extra_buffers",
-        f"Extra CPU buffer types on vs off (article 000, {DECODE_TOKENS} generated tokens)",
-        extra_buffer_rows(demo, messages),
-    )
-    report(
-        "local_model",
-        "Local model (SmolLM2-135M Q4_1): pipeline (worker process) vs direct llama.cpp",
-        pipeline_rows(settings),
-        model=demo.stem,
-    )
+    if "buffers" in tables:
+        report(
+            "local_model_extra_buffers",
+            f"Extra CPU buffer types on vs off (article 000, {DECODE_TOKENS} generated tokens, "
+            f"median of {REPS} alternating runs)",
+            extra_buffer_rows(demo, messages),
+        )
+    if "pipeline" in tables:
+        report(
+            "local_model",
+            "Local model (SmolLM2-135M Q4_1): pipeline (worker process) vs direct llama.cpp",
+            pipeline_rows(settings),
+            model=demo.stem,
+        )
 
 
 if __name__ == "__main__":
