@@ -1,6 +1,7 @@
-"""Cold start: `summarizer --help`, importing the CLI, loading the local model, and a first
-uncached `summarize` of article 000 in a fresh process, each as a ratio to starting a bare
-Python interpreter in the same run.
+"""Cold start: `summarizer --help`, importing the CLI, cache hits (beside the floor that any
+typer command reading pydantic-settings pays, `bench/floor_cli.py`), loading the local
+model, and a first uncached `summarize` of article 000, each in a fresh process and as a
+ratio to starting a bare Python interpreter in the same run.
 
     python -m bench.cold_start
 """
@@ -63,6 +64,15 @@ def main() -> None:
                 "import summarizer.cli": [sys.executable, "-c", "import summarizer.cli"],
                 "summarize, cache hit, local provider": summarize("local"),
                 "summarize, cache hit, replay provider": summarize("replay"),
+                "floor: typer command reading pydantic-settings": [
+                    sys.executable,
+                    "-m",
+                    "bench.floor_cli",
+                    "summarize",
+                    ARTICLE,
+                    "--published-at",
+                    "2025-06-15",
+                ],
                 "load the local model": [sys.executable, "-c", LOAD],
             },
             env,
