@@ -22,15 +22,18 @@ from summarizer.core import (
 )
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompts
+from summarizer.providers import Provider
+from summarizer.providers.local_handler import LocalProvider
 from summarizer.settings import Settings
 from tests.conftest import corpus_article
 from tests.fakes import FakeProvider
+from tests.providers import crashing_model
 
 TEXT = corpus_article("000").text
 SECRET = "test-api-key-123"
 
 
-def make_client(settings: Settings, provider: FakeProvider | None) -> TestClient:
+def make_client(settings: Settings, provider: Provider | None) -> TestClient:
     app = create_app(settings)
     if provider is not None:
         summarizer = Summarizer(provider, load_prompts(), RecordCache(settings.cache_dir), settings)
@@ -161,6 +164,26 @@ def test_model_failures_map_to_gateway_errors(
     with make_client(settings, FakeProvider(failure)) as c:
         error_of(c.post("/v1/summaries", json={"text": TEXT}), status, kind)
         assert c.get("/healthz").status_code == 200  # still up
+
+
+def test_a_real_worker_crash_is_a_json_502_and_the_server_keeps_serving(
+    settings: Settings, tmp_path: Path
+) -> None:
+    model_file = tmp_path / "model.gguf"
+    model_file.write_bytes(b"")
+    provider = LocalProvider(model_file, 2048, None, factory=crashing_model.load_for_provider)
+    try:
+        with make_client(settings, provider) as c:
+            c.post("/v1/summaries", json={"text": TEXT}).raise_for_status()
+            first = provider.worker.pid
+            crashed = c.post("/v1/summaries", json={"text": f"{TEXT} SEGFAULT"})
+            assert "killed by SIGSEGV" in error_of(crashed, 502, "provider_crashed")
+            assert c.get("/healthz").status_code == 200
+            again = c.post("/v1/summaries", json={"text": f"{TEXT} Later."})
+            assert again.status_code == 200, again.text
+            assert provider.worker.pid not in (None, first)  # a fresh worker answered
+    finally:
+        provider.worker.close()
 
 
 def test_schema_invalid_model_output_is_502(settings: Settings) -> None:

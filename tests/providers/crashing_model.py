@@ -5,6 +5,7 @@ Anything else gets the canned answer. It runs inside a real worker process."""
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import time
 from typing import Any
@@ -43,6 +44,17 @@ def completion(content: str, pid: int) -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }
+
+
+# The emptiest answer a draft may be: what a LocalProvider on this model returns.
+EMPTY_DRAFT = json.dumps(
+    {"summary": "A summary.", "actors": [], "locations": [], "events": [], "threats": []}
+)
+
+
+def load_for_provider(config: object) -> CrashingModel:
+    """In the place of `local_model.load` behind a real LocalProvider and its worker."""
+    return CrashingModel(EMPTY_DRAFT)
 
 
 def load(answer: str) -> CrashingModel:
