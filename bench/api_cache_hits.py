@@ -19,7 +19,7 @@ from typing import Any
 import httpx2 as httpx
 
 from bench.common import report
-from summarizer.evalset import EVALS_DIR, load_corpus
+from summarizer.evals import EVALS_DIR, load_corpus
 
 CONCURRENCY = 16
 SECONDS = 3.0

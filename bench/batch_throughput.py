@@ -18,8 +18,7 @@ from pydantic import SecretStr
 from bench.common import report
 from summarizer.batch import ResultFile, item_for, run_batch
 from summarizer.core import ArticleRequest
-from summarizer.pipeline import Summarizer
-from summarizer.prompts import load_prompts
+from summarizer.extract import Summarizer, load_prompts
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.settings import Settings
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 from bench.common import report
-from summarizer.evalset import EVALS_DIR
+from summarizer.evals import EVALS_DIR
 
 RUNS = 11
 LOAD = (

@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import report
-from summarizer.article import build_article
 from summarizer.choices import ExtraBuffers
 from summarizer.core import ArticleRequest, DraftRecord
-from summarizer.evalset import EVALS_DIR, load_corpus
-from summarizer.pipeline import Summarizer
-from summarizer.prompts import load_prompts
+from summarizer.evals import EVALS_DIR, load_corpus
+from summarizer.extract import Summarizer, build_article, load_prompts
 from summarizer.providers import local_handler
 from summarizer.providers.local_model import LocalModel, ModelConfig
 from summarizer.settings import Settings

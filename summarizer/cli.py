@@ -20,7 +20,7 @@ from summarizer.choices import ProviderName
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchStats
-    from summarizer.pipeline import Summarizer
+    from summarizer.extract import Summarizer
     from summarizer.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -81,9 +81,7 @@ def make_summarizer(
 ) -> Summarizer:
     """The pipeline; its provider is built on the first cache miss, or at once when `eager`
     (a batch should stop on a configuration it cannot run with, not fail every line)."""
-    from summarizer.cache import RecordCache
-    from summarizer.pipeline import Summarizer
-    from summarizer.prompts import load_prompts
+    from summarizer.extract import RecordCache, Summarizer, load_prompts
     from summarizer.providers import DEMO_NOTICE, LazyProvider, is_demo_default
 
     if is_demo_default(settings):
@@ -107,7 +105,7 @@ def summarize(
     ] = False,
 ) -> None:
     """Summarise one article and print its record as JSON."""
-    from summarizer.article import build_article, parse_date, request_from_bytes
+    from summarizer.extract import build_article, parse_date, request_from_bytes
 
     with clear_errors():
         settings = load_settings(provider=provider, model=model)
@@ -229,45 +227,44 @@ def eval_command(
     # The eval stack (scipy) is half a second of start-up that other commands never need.
     from rich.console import Console
 
-    from summarizer import evaluation
-    from summarizer.evalset import EVALS_DIR
+    from summarizer import evals
 
-    evals_dir = evals_dir or EVALS_DIR
+    evals_dir = evals_dir or evals.EVALS_DIR
     with clear_errors():
         started = time.perf_counter()
-        evalset = evaluation.EvalSet.load(evals_dir)
+        evalset = evals.EvalSet.load(evals_dir)
         if predictions is not None:
-            outcomes = evaluation.read_predictions(predictions, evalset.corpus)
+            outcomes = evals.read_predictions(predictions, evalset.corpus)
             about: dict[str, Any] = {"predictions": str(predictions)}
         else:
             chosen = provider or (None if record else "replay")
             settings = load_settings(provider=chosen, model=model)
             summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
             if record:
-                outcomes = evaluation.record(summarizer, evalset.corpus, settings.recordings_dir)
+                outcomes = evals.record(summarizer, evalset.corpus, settings.recordings_dir)
             else:
-                outcomes = evaluation.run_pipeline(summarizer, evalset.corpus)
+                outcomes = evals.run_pipeline(summarizer, evalset.corpus)
             about = {
                 "provider": summarizer.provider.name,
                 "model": summarizer.provider.model,
                 "prompt_version": summarizer.prompts.version,
             }
-        result = evaluation.score(outcomes, evalset)
-        evaluation.render(result, Console(stderr=True))
+        result = evals.score(outcomes, evalset)
+        evals.render(result, Console(stderr=True))
         about["seconds"] = round(time.perf_counter() - started, 2)
         if report is not None:
-            evaluation.dump_json(report, result.to_json(about))
+            evals.dump_json(report, result.to_json(about))
         if out is not None:
-            evaluation.save_predictions(outcomes, out)
+            evals.save_predictions(outcomes, out)
         typer.echo(f"eval took {about['seconds']} s", err=True)
         if result.stale_recordings():
             fail(
                 "no recording matches the current prompts, schema or parameters "
                 f"(prompt_version {about.get('prompt_version')}); re-record with "
-                f"`{evaluation.RERECORD}` and commit evals/recordings",
+                f"`{evals.RERECORD}` and commit evals/recordings",
                 EXIT_FAILED,
             )
-        passed = evaluation.apply_thresholds(
+        passed = evals.apply_thresholds(
             result.total.metrics(),
             evals_dir / "thresholds.toml",
             str(about.get("model", "")),
@@ -289,7 +286,7 @@ def serve(
     """Run the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn  # the server stack is start-up time the other commands never need
 
-    from summarizer.api import create_app
+    from summarizer.serve import create_app
 
     with clear_errors():
         uvicorn.run(create_app(load_settings()), host=host, port=port, log_level=log_level)
@@ -306,7 +303,7 @@ def schema() -> None:
 @cache_app.command("stats")
 def cache_stats() -> None:
     """Entries and size of the cache."""
-    from summarizer.cache import RecordCache
+    from summarizer.extract import RecordCache
 
     with clear_errors():
         stats = RecordCache(load_settings().cache_dir).stats()
@@ -322,7 +319,7 @@ def cache_stats() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Remove every cached record."""
-    from summarizer.cache import RecordCache
+    from summarizer.extract import RecordCache
 
     with clear_errors():
         removed = RecordCache(load_settings().cache_dir).clear()

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.article import Article, build_article
-from summarizer.cache import RecordCache
 from summarizer.core import ArticleRequest, DraftRecord
-from summarizer.pipeline import Summarizer
-from summarizer.prompts import load_prompts
+from summarizer.extract.article import Article, build_article
+from summarizer.extract.cache import RecordCache
+from summarizer.extract.pipeline import Summarizer
+from summarizer.extract.prompts import load_prompts
 from summarizer.settings import Settings
 from tests.fakes import FakeProvider
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.core import SummaryRecord
-from summarizer.evalset import EVALS_DIR, GoldRecord
-from summarizer.evaluation import EvalSet
-from summarizer.scoring import LISTS
+from summarizer.evals.evalset import EVALS_DIR, GoldRecord
+from summarizer.evals.evaluation import EvalSet
+from summarizer.evals.scoring import LISTS
 
 PROVENANCE = {
     "provider": "gold",

@@ -130,8 +130,8 @@ def test_a_cache_hit_builds_no_provider_and_imports_no_model_or_sdk(
     provider: str, tmp_path: Path
 ) -> None:
     """The record comes from the cache: no model load, no worker, no SDK, no instructor."""
-    from summarizer.cache import RecordCache, cache_key
-    from summarizer.prompts import load_prompts
+    from summarizer.extract.cache import RecordCache, cache_key
+    from summarizer.extract.prompts import load_prompts
     from summarizer.providers import identify
     from summarizer.settings import Settings
     from tests.conftest import corpus_article

@@ -13,14 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.stub_server import FAULTS, StubConfig, StubServer
-from summarizer.api import create_app
-from summarizer.batch import ResultFile, item_for, run_batch
-from summarizer.cache import RecordCache
+from summarizer.batch.engine import ResultFile, item_for, run_batch
 from summarizer.core import ArticleRequest, GenerationParams, SummaryRecord
-from summarizer.extraction import extract
-from summarizer.pipeline import Summarizer
-from summarizer.prompts import load_prompts
+from summarizer.extract.cache import RecordCache
+from summarizer.extract.extraction import extract
+from summarizer.extract.pipeline import Summarizer
+from summarizer.extract.prompts import load_prompts
 from summarizer.providers.openai_handler import OpenAIProvider
+from summarizer.serve.api import create_app
 from summarizer.settings import Settings
 from tests.evalhelp import corpus_jsonl, replay_batch_command
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from summarizer.article import normalize_text
 from summarizer.core import SummaryRecord
+from summarizer.extract.article import normalize_text
 
 TIMEOUT_SECONDS = 40 * 60  # a new machine compiles llama-cpp-python
 STDERR_TAIL = 3000

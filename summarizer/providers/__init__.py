@@ -14,7 +14,7 @@ from typing import Any
 from summarizer.choices import ProviderName
 from summarizer.providers import local_handler
 from summarizer.providers.base import Provider
-from summarizer.recording import load_recordings, recorded_identity
+from summarizer.record import load_recordings, recorded_identity
 from summarizer.settings import Settings
 
 DEMO_NOTICE = (

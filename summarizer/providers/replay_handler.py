@@ -9,7 +9,7 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from summarizer.core import RecordingMissing
-from summarizer.recording import load_recordings, recorded_identity, request_hash
+from summarizer.record import load_recordings, recorded_identity, request_hash
 
 RECORD_HINT = (
     "record it with `summarizer eval --record` (corpus articles), or for any article "

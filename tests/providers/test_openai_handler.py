@@ -14,7 +14,7 @@ from summarizer.core import (
     ProviderError,
     ProviderTimeout,
 )
-from summarizer.extraction import extract
+from summarizer.extract.extraction import extract
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.settings import Settings
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.core import DraftRecord, GenerationParams, RecordingMissing
-from summarizer.extraction import extract
+from summarizer.extract.extraction import extract
 from summarizer.providers.replay_handler import ReplayProvider
 from tests.fakes import FakeProvider
 

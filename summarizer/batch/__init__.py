@@ -1,0 +1,21 @@
+"""Many articles: one JSONL line per input, appended whole, resumable."""
+
+from summarizer.batch.engine import (
+    BatchStats,
+    ResultFile,
+    item_for,
+    public_message,
+    read_inputs,
+    read_results,
+    run_batch,
+)
+
+__all__ = [
+    "BatchStats",
+    "ResultFile",
+    "item_for",
+    "public_message",
+    "read_inputs",
+    "read_results",
+    "run_batch",
+]

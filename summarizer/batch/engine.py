@@ -1,0 +1,227 @@
+"""Batch stage: many articles, one JSONL line each (the record, or an error record),
+appended whole, resumable by id. Serves both `summarizer batch` and the API's jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from summarizer.core import ArticleRequest, InputError, SummarizerError, SummaryRecord
+from summarizer.extract import (
+    Summarizer,
+    build_article,
+    content_id,
+    normalize_text,
+    request_from_bytes,
+    request_from_json,
+)
+
+SUFFIXES = (".txt", ".json", ".jsonl")
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One input article, or the reason it could not be read."""
+
+    id: str
+    request: ArticleRequest | None = None
+    error: SummarizerError | None = None
+
+
+@dataclass
+class BatchStats:
+    total: int = 0
+    skipped: int = 0
+    failed_before: int = 0
+    ok: int = 0
+    failed: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+# --- Inputs -----------------------------------------------------------------------------
+
+
+def item_for(request: ArticleRequest) -> BatchItem:
+    article_id = request.id or content_id(normalize_text(request.text))
+    return BatchItem(article_id, request.model_copy(update={"id": article_id}))
+
+
+def read_inputs(paths: Iterable[Path]) -> list[BatchItem]:
+    """Files or directories of .txt/.json articles and .jsonl files of article objects."""
+    items: list[BatchItem] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or directory: {path}")
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES) if path.is_dir() else [path]
+        )
+        for file in files:
+            items.extend(_read_file(file))
+    if not items:
+        raise InputError("no articles found in the inputs (.txt, .json or .jsonl)")
+    return items
+
+
+def _read_file(path: Path) -> list[BatchItem]:
+    if path.suffix != ".jsonl":
+        try:
+            request = request_from_bytes(path.read_bytes(), str(path), path.suffix == ".json")
+        except InputError as exc:
+            return [BatchItem(str(path), error=exc)]
+        return [item_for(request)]
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        source = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            items.append(BatchItem(source, error=InputError(f"{source} is not JSON: {exc.msg}")))
+            continue
+        try:
+            items.append(item_for(request_from_json(data, source)))
+        except InputError as exc:  # the caller's id, where it gave one, names the failure
+            given = data.get("id") if isinstance(data, dict) else None
+            items.append(BatchItem(given if isinstance(given, str) else source, error=exc))
+    return items
+
+
+# --- Output -----------------------------------------------------------------------------
+
+
+def public_message(error: Exception) -> str:
+    """What may be shown of an error outside the server: no paths, no internals."""
+    return error.public_message if isinstance(error, SummarizerError) else type(error).__name__
+
+
+def error_line(article_id: str, error: Exception) -> dict[str, Any]:
+    """The line for a failed article; the API serves these files, so no server paths."""
+    kind = error.kind if isinstance(error, SummarizerError) else "internal_error"
+    return {"id": article_id, "error": {"type": kind, "message": public_message(error)}}
+
+
+def read_results(path: Path) -> dict[str, bool]:
+    """Ids in a results file, each with whether its line is a record (not an error)."""
+    done: dict[str, bool] = {}
+    if not path.exists():
+        return done
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:  # a line still being written, or torn by a crash
+            continue
+        if "error" in entry:
+            done[entry["id"]] = False
+        else:
+            done[entry["article"]["id"]] = True
+    return done
+
+
+class ResultFile:
+    """An append-only JSONL file: each line is written by one `write` on an O_APPEND
+    descriptor, and a line torn by a crash is cut off before anything is appended."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._drop_torn_tail()
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._lock = threading.Lock()
+
+    def _drop_torn_tail(self) -> None:
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with self.path.open("r+b") as handle:
+                handle.truncate(data.rfind(b"\n") + 1)
+
+    def ids(self) -> dict[str, bool]:
+        return read_results(self.path)
+
+    def drop_errors(self) -> None:
+        """Rewrite the file without its error lines, so those articles run again."""
+        kept = [
+            line
+            for line in self.path.read_text(encoding="utf-8").splitlines()
+            if "error" not in json.loads(line)
+        ]
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+        with self._lock:
+            os.replace(tmp, self.path)
+            os.close(self._fd)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        with self._lock:
+            os.write(self._fd, line)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+# --- Running ----------------------------------------------------------------------------
+
+
+def run_batch(
+    summarizer: Summarizer,
+    items: list[BatchItem],
+    results: ResultFile,
+    concurrency: int,
+    use_cache: bool = True,
+    on_done: Callable[[BatchStats], None] = lambda _: None,
+) -> BatchStats:
+    """Summarise every item not yet in `results`; one bad article never stops the run."""
+    started = time.perf_counter()
+    done = results.ids()
+    todo = [item for item in items if item.id not in done]
+    stats = BatchStats(total=len(items), skipped=len(items) - len(todo))
+    stats.failed_before = sum(1 for item in items if done.get(item.id) is False)
+    lock = threading.Lock()
+
+    def one(item: BatchItem) -> None:
+        entry, record = _summarize(summarizer, item, use_cache)
+        results.append(entry)
+        with lock:
+            if record is None:
+                stats.failed += 1
+                stats.errors.append(f"{item.id}: {entry['error']['message']}")
+            else:
+                stats.ok += 1
+                stats.cached += record.provenance.cached
+                if not record.provenance.cached:
+                    stats.prompt_tokens += record.provenance.usage.prompt_tokens
+                    stats.completion_tokens += record.provenance.usage.completion_tokens
+            on_done(stats)
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        list(pool.map(one, todo))
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _summarize(
+    summarizer: Summarizer, item: BatchItem, use_cache: bool
+) -> tuple[dict[str, Any], SummaryRecord | None]:
+    if item.error is not None or item.request is None:
+        return error_line(item.id, item.error or InputError("no article")), None
+    try:
+        article = build_article(item.request, summarizer.settings.max_chars)
+        record = summarizer.summarize(article, use_cache=use_cache)
+    except Exception as exc:  # one article's failure, even a bug, must not stop the run
+        return error_line(item.id, exc), None
+    return record.model_dump(mode="json"), record

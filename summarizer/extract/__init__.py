@@ -1,0 +1,34 @@
+"""Extraction: one article in, one grounded contract record out.
+
+The stages in the data's path: `article` (input) -> `prompts` -> `extraction` (the
+provider call, validation and re-asks) -> `grounding` -> `dates` and `names` ->
+`assemble` -> `cache`; `pipeline.Summarizer` runs them in order and is the entry point.
+"""
+
+from summarizer.extract.article import (
+    Article,
+    build_article,
+    content_id,
+    normalize_text,
+    parse_date,
+    request_from_bytes,
+    request_from_json,
+)
+from summarizer.extract.cache import RecordCache
+from summarizer.extract.names import normalize_name
+from summarizer.extract.pipeline import Summarizer
+from summarizer.extract.prompts import load_prompts
+
+__all__ = [
+    "Article",
+    "RecordCache",
+    "Summarizer",
+    "build_article",
+    "content_id",
+    "load_prompts",
+    "normalize_name",
+    "normalize_text",
+    "parse_date",
+    "request_from_bytes",
+    "request_from_json",
+]

@@ -1,0 +1,95 @@
+"""Validation and re-ask stage: one provider call (plus bounded re-asks) through instructor,
+the same for every provider, ending in a schema-valid draft or a typed error."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import instructor
+from instructor.core.exceptions import (
+    IncompleteOutputException,
+    InstructorError,
+    InstructorRetryException,
+)
+
+from summarizer.core import (
+    DraftRecord,
+    ExtractionFailed,
+    GenerationParams,
+    ProviderError,
+    SummarizerError,
+    Usage,
+)
+from summarizer.providers import Provider
+from summarizer.record import recording_create
+
+# instructor logs every failed attempt; this stage reports the outcome once, as a typed
+# error that the CLI and API turn into their own message.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "md_json": instructor.Mode.MD_JSON,
+}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    draft: DraftRecord
+    usage: Usage
+
+
+def extract(
+    provider: Provider,
+    messages: list[dict[str, str]],
+    params: GenerationParams,
+    max_reasks: int,
+    record_dir: Path | None = None,
+) -> Extraction:
+    create = provider.create
+    if record_dir is not None:
+        create = recording_create(create, record_dir, provider.name, provider.model, provider.mode)
+    patched = instructor.patch(create=create, mode=MODES[provider.mode])
+    try:
+        draft: DraftRecord = patched(
+            response_model=DraftRecord,
+            messages=messages,
+            max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
+            **params.model_dump(),
+        )
+    except InstructorError as exc:
+        raise _translate(exc, params) from exc
+    return Extraction(draft=draft, usage=_usage(draft))
+
+
+def _usage(draft: DraftRecord) -> Usage:
+    """Tokens over every attempt, re-asks included."""
+    total: Any = getattr(draft, "_total_usage", None)
+    if total is None:
+        raw = getattr(draft, "_raw_response", None)
+        total = getattr(raw, "usage", None)
+    return Usage(
+        prompt_tokens=getattr(total, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(total, "completion_tokens", 0) or 0,
+    )
+
+
+def _translate(exc: InstructorError, params: GenerationParams) -> SummarizerError:
+    if isinstance(exc, IncompleteOutputException):
+        return ExtractionFailed(
+            f"the model's answer was cut off at max_tokens={params.max_tokens} "
+            "(raise SUMMARIZER_MAX_TOKENS)"
+        )
+    cause = exc.__cause__
+    if isinstance(cause, SummarizerError):  # a provider's own typed error, passed through
+        return cause
+    if isinstance(exc, InstructorRetryException) and exc.failed_attempts:
+        first_line = str(exc.failed_attempts[-1].exception).splitlines()[0]
+        return ExtractionFailed(
+            f"the model gave no schema-valid answer in {exc.n_attempts} attempts: {first_line}"
+        )
+    return ProviderError(f"the model call failed: {cause or exc}")

@@ -1,0 +1,115 @@
+"""Batch jobs of the API: state and results on disk beside the cache, so a restarted
+server loses no finished work, reports each job as it stood and finishes the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from summarizer.batch import ResultFile, item_for, public_message, read_results, run_batch
+from summarizer.core import ArticleRequest
+from summarizer.extract import Summarizer
+from summarizer.record import write_atomic
+
+JobState = Literal["queued", "running", "done", "failed"]
+
+
+class JobStatus(BaseModel):
+    id: str
+    status: JobState
+    total: int
+    done: int
+    ok: int
+    failed: int
+    created_at: dt.datetime
+    message: str | None = None
+
+
+class JobStore:
+    def __init__(self, directory: Path, concurrency: int) -> None:
+        self.directory = directory
+        self.concurrency = concurrency
+        self._runner: ThreadPoolExecutor | None = None  # made on demand: a store outlives
+        self._runner_lock = threading.Lock()  # a server's shutdown and start alike
+        self._lock = threading.Lock()
+
+    def _dir(self, job_id: str) -> Path:
+        return self.directory / job_id
+
+    def _write_state(self, job_id: str, **changes: Any) -> None:
+        path = self._dir(job_id) / "job.json"
+        with self._lock:
+            state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+            write_atomic(path, json.dumps({**state, **changes}))
+
+    def create(self, articles: list[ArticleRequest]) -> str:
+        job_id = uuid.uuid4().hex
+        requests = [item_for(article).request for article in articles]
+        lines = "".join(r.model_dump_json() + "\n" for r in requests if r is not None)
+        write_atomic(self._dir(job_id) / "input.jsonl", lines)
+        self._write_state(
+            job_id,
+            id=job_id,
+            status="queued",
+            total=len(articles),
+            created_at=dt.datetime.now(dt.UTC).isoformat(),
+        )
+        return job_id
+
+    def submit(self, job_id: str, summarizer: Summarizer) -> None:
+        with self._runner_lock:
+            if self._runner is None:
+                self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-job")
+            self._runner.submit(self._run, job_id, summarizer)
+
+    def _run(self, job_id: str, summarizer: Summarizer) -> None:
+        self._write_state(job_id, status="running")
+        inputs = (self._dir(job_id) / "input.jsonl").read_text(encoding="utf-8").splitlines()
+        items = [item_for(ArticleRequest.model_validate_json(line)) for line in inputs]
+        results = ResultFile(self.results_path(job_id))
+        try:
+            run_batch(summarizer, items, results, self.concurrency)
+            self._write_state(job_id, status="done")
+        except Exception as exc:  # the job's state must say so, not die with the thread
+            self._write_state(job_id, status="failed", message=public_message(exc))
+        finally:
+            results.close()
+
+    def results_path(self, job_id: str) -> Path:
+        return self._dir(job_id) / "results.jsonl"
+
+    def status(self, job_id: str) -> JobStatus | None:
+        path = self._dir(job_id) / "job.json"
+        if not path.is_file():
+            return None
+        state = json.loads(path.read_text(encoding="utf-8"))
+        done = read_results(self.results_path(job_id))
+        ok = sum(done.values())
+        return JobStatus(**state, done=len(done), ok=ok, failed=len(done) - ok)
+
+    def resume_unfinished(self, summarizer: Callable[[], Summarizer]) -> list[str]:
+        """Queue again every job a stopped server left queued or running."""
+        unfinished = [
+            s.id
+            for p in sorted(self.directory.glob("*/job.json"))
+            if (s := self.status(p.parent.name)) and s.status in ("queued", "running")
+        ]
+        for job_id in unfinished:
+            self.submit(job_id, summarizer())
+        return unfinished
+
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop taking jobs; with `wait`, finish the queued ones first. A running job's
+        finished lines are on disk either way, and the next start resumes the rest."""
+        with self._runner_lock:
+            runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.shutdown(wait=wait, cancel_futures=not wait)

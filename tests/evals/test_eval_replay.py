@@ -1,0 +1,59 @@
+"""The eval suite on the committed recordings of a real model, as CI runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.evals.evalset import EVALS_DIR
+from summarizer.record.recording import load_recordings
+
+RECORDINGS = EVALS_DIR / "recordings"
+SECRETS = re.compile(r"sk-[A-Za-z0-9]|bearer\s|authorization|api[_-]?key|x-api-key", re.IGNORECASE)
+
+
+def test_replay_eval_meets_its_thresholds(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--report", str(tmp_path / "report.json")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["provider"] == "replay"
+    assert report["micro"]["schema_valid_rate"] == 1.0
+    assert set(report["articles"]) == {"000", "001", "002", "003", "004"}
+
+
+def test_recordings_name_a_real_model_and_hold_no_secret() -> None:
+    recordings = load_recordings(RECORDINGS)
+    assert recordings
+    for recording in recordings.values():
+        assert recording.provider in {"local", "openai"} and recording.model
+        assert recording.response["model"]  # what the model itself reported
+    for path in RECORDINGS.glob("*.json"):
+        assert not SECRETS.search(path.read_text(encoding="utf-8")), path
+
+
+def test_a_changed_prompt_no_longer_matches_the_recordings(tmp_path: Path) -> None:
+    from summarizer.evals import evaluation
+    from summarizer.extract.pipeline import Summarizer
+    from summarizer.extract.prompts import DEFAULT_PROMPTS_DIR, load_prompts
+    from summarizer.providers.replay_handler import ReplayProvider
+    from summarizer.settings import Settings
+    from tests.evalhelp import EVALSET
+
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    for source in DEFAULT_PROMPTS_DIR.glob("*.md"):
+        text = source.read_text(encoding="utf-8")
+        (prompts / source.name).write_text(text.replace("analysts", "analysts!"), encoding="utf-8")
+    summarizer = Summarizer(
+        ReplayProvider(RECORDINGS),
+        load_prompts(prompts),
+        None,
+        Settings(cache_dir=tmp_path / "cache"),
+    )
+    report = evaluation.score(evaluation.run_pipeline(summarizer, EVALSET.corpus), EVALSET)
+    assert report.stale_recordings()
+    assert all(o.record is None for o in report.outcomes)

@@ -1,0 +1,81 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from summarizer.core import ArticleMeta, GenerationParams
+from summarizer.extract.cache import RecordCache, cache_key
+from summarizer.extract.pipeline import Summarizer
+from tests.conftest import corpus_article
+from tests.fakes import FakeProvider
+
+BASE = {
+    "text": "News.",
+    "published_at": dt.date(2025, 6, 15),
+    "provider": "local",
+    "model": "m",
+    "prompt_version": "p-1",
+    "params": GenerationParams(),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("text", "News!"),
+        ("published_at", None),
+        ("provider", "openai"),
+        ("model", "m2"),
+        ("prompt_version", "p-2"),
+        ("params", GenerationParams(temperature=0.5)),
+        ("params", GenerationParams(max_tokens=10)),
+    ],
+)
+def test_every_input_of_the_answer_changes_the_key(field: str, value: object) -> None:
+    assert cache_key(**BASE) == cache_key(**BASE)  # type: ignore[arg-type]
+    assert cache_key(**{**BASE, field: value}) != cache_key(**BASE)  # type: ignore[arg-type]
+
+
+def test_miss_then_hit_without_calling_the_model(
+    summarizer: Summarizer, fake: FakeProvider
+) -> None:
+    article = corpus_article("000")
+    first = summarizer.summarize(article)
+    second = summarizer.summarize(article)
+    assert len(fake.requests) == 1
+    assert (first.provenance.cached, second.provenance.cached) == (False, True)
+    assert second.model_copy(update={"provenance": first.provenance}) == first
+    assert second.provenance.created_at == first.provenance.created_at
+
+
+def test_hit_carries_this_callers_metadata(summarizer: Summarizer) -> None:
+    summarizer.summarize(corpus_article("000"))
+    other = corpus_article("000")
+    other = type(other)(
+        text=other.text, meta=other.meta.model_copy(update={"id": "x", "title": "T"})
+    )
+    hit = summarizer.summarize(other)
+    assert hit.provenance.cached and (hit.article.id, hit.article.title) == ("x", "T")
+
+
+def test_no_cache_neither_reads_nor_writes(summarizer: Summarizer, fake: FakeProvider) -> None:
+    article = corpus_article("000")
+    summarizer.summarize(article, use_cache=False)
+    summarizer.summarize(article, use_cache=False)
+    assert len(fake.requests) == 2
+    assert summarizer.cache is not None and summarizer.cache.stats().entries == 0
+
+
+def test_stats_and_clear(summarizer: Summarizer) -> None:
+    summarizer.summarize(corpus_article("000"))
+    cache = summarizer.cache
+    assert cache is not None
+    stats = cache.stats()
+    assert stats.entries == 1 and stats.size_bytes > 0
+    assert cache.clear() == 1 and cache.stats().entries == 0
+
+
+def test_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = RecordCache(tmp_path)
+    cache._cache.set("k", '{"schema_version": "0"}')
+    assert cache.hit("k", ArticleMeta(id="a", title=None, url=None, published_at=None)) is None
