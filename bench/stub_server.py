@@ -52,6 +52,7 @@ def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
         "when": None,
         "status": "reported",
         "casualties": None,
+        "other_story": False,
         "evidence": [quote],
     }
     return {

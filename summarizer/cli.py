@@ -20,6 +20,7 @@ from summarizer.choices import ProviderName
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchStats
+    from summarizer.evals import SetResult
     from summarizer.extract import Summarizer
     from summarizer.settings import Settings
 
@@ -92,6 +93,12 @@ def make_summarizer(
     return Summarizer(provider, load_prompts(), RecordCache(settings.cache_dir), settings)
 
 
+Passes = Annotated[
+    int | None,
+    typer.Option(min=1, max=10, help="Extraction passes, merged [default: SUMMARIZER_PASSES]"),
+]
+
+
 @app.command()
 def summarize(
     path: Annotated[str, typer.Argument(help="Article file (.txt or .json), or - for stdin")],
@@ -100,6 +107,7 @@ def summarize(
     url: Annotated[str | None, typer.Option()] = None,
     provider: Annotated[ProviderName | None, typer.Option(help="local | openai | replay")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
+    passes: Passes = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache")
     ] = False,
@@ -108,7 +116,7 @@ def summarize(
     from summarizer.extract import build_article, parse_date, request_from_bytes
 
     with clear_errors():
-        settings = load_settings(provider=provider, model=model)
+        settings = load_settings(provider=provider, model=model, passes=passes)
         as_json = {".json": True, ".txt": False}.get(Path(path).suffix.lower())
         request = request_from_bytes(read_input(path), "stdin" if path == "-" else path, as_json)
         given = {
@@ -130,6 +138,7 @@ def batch(
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
     provider: Annotated[ProviderName | None, typer.Option(help="local | openai | replay")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
+    passes: Passes = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache")
     ] = False,
@@ -151,7 +160,7 @@ def batch(
     from summarizer.batch import ResultFile, read_inputs, run_batch
 
     with clear_errors():
-        settings = load_settings(provider=provider, model=model)
+        settings = load_settings(provider=provider, model=model, passes=passes)
         items = read_inputs(inputs)
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True), eager=True)
         results = ResultFile(out)
@@ -203,76 +212,90 @@ def report_batch(stats: BatchStats) -> None:
 @app.command("eval")
 def eval_command(
     record: Annotated[
-        bool, typer.Option("--record", help="Run the real provider and rewrite the recordings")
+        bool, typer.Option("--record", help="Run the real provider into its model's recording set")
     ] = False,
     provider: Annotated[
-        ProviderName | None, typer.Option(help="Default: replay; with --record: as configured")
+        ProviderName | None, typer.Option(help="With --record: the provider to record")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Replay only this model's set; with --record: the model (openai)"),
+    ] = None,
     predictions: Annotated[
         Path | None, typer.Option(help="Score this directory of contract JSON files instead")
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Write each prediction here as <id>.json")
+        Path | None, typer.Option(help="Write each prediction here as <set>/<id>.json")
     ] = None,
     evals_dir: Annotated[
-        Path | None, typer.Option(help="Corpus, gold, aliases, thresholds [default: evals/]")
+        Path | None, typer.Option(help="Corpus, gold, aliases, recordings [default: evals/]")
     ] = None,
     update_thresholds: Annotated[
-        bool, typer.Option("--update-thresholds", help="Set thresholds to these scores - 0.02")
+        bool,
+        typer.Option("--update-thresholds", help="With --record: thresholds = scores - 0.02"),
     ] = False,
 ) -> None:
-    """Score the extractor against the gold records (replaying recorded responses)."""
+    """Score the extractor against the gold records, replaying every recording set."""
     # The eval stack (scipy) is half a second of start-up that other commands never need.
     from rich.console import Console
 
     from summarizer import evals
 
     evals_dir = evals_dir or evals.EVALS_DIR
+    console = Console(stderr=True)
     with clear_errors():
         started = time.perf_counter()
         evalset = evals.EvalSet.load(evals_dir)
         if predictions is not None:
-            outcomes = evals.read_predictions(predictions, evalset.corpus)
-            about: dict[str, Any] = {"predictions": str(predictions)}
+            scored = evals.score(evals.read_predictions(predictions, evalset.corpus), evalset)
+            evals.render(scored, console)
+            if report is not None:
+                evals.dump_json(report, scored.to_json({"predictions": str(predictions)}))
+            return
+
+        def make(settings: Settings) -> Summarizer:
+            return make_summarizer(settings, lambda line: typer.echo(line, err=True))
+
+        root = evals_dir / "recordings"
+        if record:
+            summarizer = make(load_settings(provider=provider, model=model))
+            results = [evals.record_set(root, evalset, summarizer, update_thresholds)]
         else:
-            chosen = provider or (None if record else "replay")
-            settings = load_settings(provider=chosen, model=model)
-            summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
-            if record:
-                outcomes = evals.record(summarizer, evalset.corpus, settings.recordings_dir)
-            else:
-                outcomes = evals.run_pipeline(summarizer, evalset.corpus)
-            about = {
-                "provider": summarizer.provider.name,
-                "model": summarizer.provider.model,
-                "prompt_version": summarizer.prompts.version,
-            }
-        result = evals.score(outcomes, evalset)
-        evals.render(result, Console(stderr=True))
-        about["seconds"] = round(time.perf_counter() - started, 2)
+            base = load_settings()
+            results = [evals.replay_set(s, evalset, make, base) for s in evals.choose(root, model)]
+        for result in results:
+            evals.render(result.report, console, result.recording_set.model)
+        if len(results) > 1:
+            evals.render_side_by_side(results, console)
         if report is not None:
-            evals.dump_json(report, result.to_json(about))
+            evals.dump_json(report, evals.report_json(results))
         if out is not None:
-            evals.save_predictions(outcomes, out)
-        typer.echo(f"eval took {about['seconds']} s", err=True)
-        if result.stale_recordings():
-            fail(
-                "no recording matches the current prompts, schema or parameters "
-                f"(prompt_version {about.get('prompt_version')}); re-record with "
-                f"`{evals.RERECORD}` and commit evals/recordings",
-                EXIT_FAILED,
+            for result in results:
+                evals.save_predictions(result.report.outcomes, out / result.recording_set.name)
+        typer.echo(f"eval took {time.perf_counter() - started:.2f} s", err=True)
+        check_sets(results)
+
+
+def check_sets(results: list[SetResult]) -> None:
+    """Exit 1 when a set's recordings no longer match the requests or it is below its
+    thresholds, naming the set and what to do."""
+    failed = False
+    for result in results:
+        name = result.recording_set.model
+        if result.report.stale_recordings():
+            typer.echo(
+                f"summarizer: {name}: no recording matches the current prompts, schema or "
+                f"parameters (prompt_version {result.about['prompt_version']}); re-record with "
+                f"`{result.rerecord}` and commit evals/recordings",
+                err=True,
             )
-        passed = evals.apply_thresholds(
-            result.total.metrics(),
-            evals_dir / "thresholds.toml",
-            str(about.get("model", "")),
-            update_thresholds,
-            say=lambda line: typer.echo(line, err=True),
-        )
-        if not passed:
-            raise typer.Exit(EXIT_FAILED)
+            failed = True
+        for failure in result.failures:
+            typer.echo(f"summarizer: {name}: below threshold: {failure}", err=True)
+            failed = True
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

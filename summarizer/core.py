@@ -177,83 +177,98 @@ class SummaryRecord(_Strict):
 
 # --- What the model is asked for ------------------------------------------------------
 # The model proposes content and verbatim quotes; offsets, dates, ISO codes and warnings
-# are computed by the pipeline, never trusted from the model. Bounds on list and string
-# sizes keep a small model's constrained decoding from running past its token budget.
+# are computed by the pipeline, never trusted from the model. The bounds are safety bounds
+# far above what an article's true content reaches (a capable model is never asked to
+# leave items out); the local model's grammar is tightened separately, for its token
+# budget (`providers/local_model.compact`).
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=80)]
-Quote = Annotated[str, StringConstraints(min_length=1, max_length=250)]
-Sentence = Annotated[str, StringConstraints(max_length=300)]
+MAX_ITEMS = 500
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Sentence = Annotated[str, StringConstraints(max_length=2000)]
+Names = Annotated[list[Name], Field(max_length=100)]
 Quotes = Annotated[
     list[Quote],
     Field(
-        min_length=1, max_length=2, description="Short sentences copied verbatim from the article"
+        min_length=1, max_length=20, description="Short sentences copied verbatim from the article"
     ),
 ]
 WhenText = Annotated[
-    Annotated[str, StringConstraints(max_length=80)] | None,
+    Annotated[str, StringConstraints(max_length=300)] | None,
     Field(description="The time expression exactly as written in the article, e.g. 'on Sunday'"),
 ]
+OtherStory = Annotated[
+    bool,
+    Field(
+        description="True when the item comes from another story on the page (a teaser, a "
+        "related-story blurb), not from the article itself"
+    ),
+]
+Short = Annotated[str | None, StringConstraints(max_length=300)]
 
 
 class DraftActor(_Strict):
     name: Name = Field(description="The fullest name used in the article")
-    aliases: list[Name] = Field(max_length=3, description="Other spellings used in the article")
+    aliases: Names = Field(description="Other names and short forms used in the article")
     type: ActorType
-    country: Annotated[str | None, StringConstraints(max_length=60)] = Field(
-        description="ISO 3166-1 alpha-2 code of the actor's home country"
-    )
-    title: Annotated[str | None, StringConstraints(max_length=80)] = Field(
-        description="A person's office or role as stated"
-    )
-    affiliation: Annotated[str | None, StringConstraints(max_length=80)] = Field(
-        description="For a person: the actor they speak for"
-    )
+    country: Short = Field(description="ISO 3166-1 alpha-2 code of the actor's home country")
+    title: Short = Field(description="A person's office or role as stated")
+    affiliation: Short = Field(description="For a person: the actor they speak for")
     evidence: Quotes
 
 
 class DraftLocation(_Strict):
     name: Name
     type: LocationType
-    country: Annotated[str | None, StringConstraints(max_length=60)]
+    country: Short
     evidence: Quotes
 
 
 class DraftEvent(_Strict):
     type: EventType
     description: Sentence
-    actors: list[Name] = Field(max_length=4)
-    targets: list[Name] = Field(max_length=4)
-    locations: list[Name] = Field(max_length=4)
+    actors: Names
+    targets: Names
+    locations: Names
     when: WhenText
     status: EventStatus
-    casualties: Annotated[str | None, StringConstraints(max_length=80)]
+    casualties: Short
+    other_story: OtherStory
     evidence: Quotes
 
 
 class DraftThreat(_Strict):
     issuer: Name = Field(description="The organisation or state that threatens")
-    speaker: Annotated[str | None, StringConstraints(max_length=80)] = Field(
-        description="The person quoted, if any"
-    )
-    targets: list[Name] = Field(max_length=4)
-    condition: Annotated[str | None, StringConstraints(max_length=200)] = Field(
+    speaker: Short = Field(description="The person quoted, if any")
+    targets: Names
+    condition: Sentence | None = Field(
         description="The trigger ('if ...'), or null when unconditional"
     )
     action: Sentence
     action_type: ActionType
     conditional: bool
     when: WhenText
+    other_story: OtherStory
     evidence: Quotes
 
 
 class DraftRecord(_Strict):
     """The structured answer requested from the model."""
 
-    summary: Annotated[str, StringConstraints(min_length=1, max_length=800)]
-    actors: list[DraftActor] = Field(max_length=10)
-    locations: list[DraftLocation] = Field(max_length=8)
-    events: list[DraftEvent] = Field(max_length=8)
-    threats: list[DraftThreat] = Field(max_length=5)
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    actors: list[DraftActor] = Field(max_length=MAX_ITEMS)
+    locations: list[DraftLocation] = Field(max_length=MAX_ITEMS)
+    events: list[DraftEvent] = Field(max_length=MAX_ITEMS)
+    threats: list[DraftThreat] = Field(max_length=MAX_ITEMS)
+
+
+class ChunkPlan(_Strict):
+    """How an article is cut into calls: characters per piece, overlap, passes. Part of
+    every cache key and of `prompt_version`."""
+
+    chars: int
+    overlap: int
+    passes: int
 
 
 # --- Input ----------------------------------------------------------------------------
@@ -331,6 +346,18 @@ class ExtractionFailed(ProviderError):
     """The model answered, but never with a schema-valid record within the re-ask budget."""
 
     kind = "extraction_failed"
+
+
+class AnswerCutOff(ExtractionFailed):
+    """The answer reached max_tokens before it was complete: a smaller piece may fit."""
+
+    kind = "answer_cut_off"
+
+
+class ContextExceeded(ProviderError):
+    """The request does not fit the model's context window: a smaller piece may fit."""
+
+    kind = "context_exceeded"
 
 
 class RecordingMissing(ProviderError):

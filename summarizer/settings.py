@@ -52,7 +52,8 @@ class Settings(BaseSettings):
         description="Seconds one local model call may take before its worker is ended",
     )
     recordings_dir: Path = Field(
-        default=PROJECT_DIR / "evals" / "recordings", description="Where replay reads recordings"
+        default=PROJECT_DIR / "evals" / "recordings" / "claude-standin",
+        description="The recording set replay answers from (one model's)",
     )
     record_dir: Path | None = Field(
         default=None, description="When set, every real model call is recorded here"
@@ -72,6 +73,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=32 * 1024 * 1024,
         description="Largest API request body (a batch); a summary's is bounded by max_chars",
+    )
+    chunk_chars: int | None = Field(
+        default=None,
+        ge=500,
+        description="Most article characters in one model call; longer articles are split. "
+        "Unset: derived from the context window for local, 8000 for the others",
+    )
+    chunk_overlap: int = Field(
+        default=300, ge=0, description="Characters each piece repeats of the one before"
+    )
+    passes: int = Field(default=1, ge=1, le=10, description="Extraction passes, merged")
+    chunk_concurrency: int = Field(
+        default=4, ge=1, description="Pieces of one article in flight (remote providers)"
     )
     max_reasks: int = Field(default=2, description="Re-asks after schema-invalid output")
     max_attempts: int = Field(default=4, description="Transport attempts per model call")

@@ -108,6 +108,7 @@ def draft_000() -> DraftRecord:
                     "when": "overnight on Saturday to Sunday",
                     "status": "occurred",
                     "casualties": None,
+                    "other_story": False,
                     "evidence": ["The drones were shot down overnight on Saturday to Sunday"],
                 },
             ],
@@ -121,6 +122,7 @@ def draft_000() -> DraftRecord:
                     "action_type": "violence",
                     "conditional": True,
                     "when": "on Sunday",
+                    "other_story": False,
                     "evidence": [
                         "we will act directly against its interests and bases spread "
                         "across the region without hesitation",

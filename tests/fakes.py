@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any
 
 from openai.types.chat import ChatCompletion
@@ -49,4 +51,76 @@ class FakeProvider:
                 )
             ],
             usage=CompletionUsage(prompt_tokens=100, completion_tokens=50, total_tokens=150),
+        )
+
+
+ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.DOTALL)
+SENTENCE = re.compile(r"[^.!?\n]{20,}[.!?]")
+
+
+def article_in(request: dict[str, Any]) -> str:
+    """The article text (or piece of it) a request carries."""
+    found = ARTICLE.search(request["messages"][-1]["content"])
+    assert found is not None
+    return found.group(1)
+
+
+class ReadingProvider(FakeProvider):
+    """Answers from the text it is sent, as a model would: an actor per known name the
+    piece mentions and an event per sentence, each quoting the piece. Pieces longer than
+    `fits` characters get an answer cut off at max_tokens."""
+
+    NAMES = ("Iran", "Iraq", "Israel", "Kataib Hezbollah", "United States")
+
+    def __init__(self, fits: int = 1_000_000) -> None:
+        super().__init__("unused")
+        self.fits = fits
+        self.lock = threading.Lock()
+
+    def create(self, **request: Any) -> ChatCompletion:
+        text = article_in(request)
+        cut = len(text) > self.fits
+        with self.lock:  # the pipeline calls from several threads
+            self.finish_reason = "length" if cut else "stop"
+            self.answers = ["{" if cut else self.draft(text).model_dump_json()]
+            return super().create(**request)
+
+    def draft(self, text: str) -> DraftRecord:
+        sentences = SENTENCE.findall(text)
+        actors = [
+            {
+                "name": name,
+                "aliases": [],
+                "type": "state",
+                "country": None,
+                "title": None,
+                "affiliation": None,
+                "evidence": [next(s for s in sentences if name in s)],
+            }
+            for name in self.NAMES
+            if any(name in s for s in sentences)
+        ]
+        events = [
+            {
+                "type": "statement",
+                "description": s.strip()[:80],
+                "actors": [],
+                "targets": [],
+                "locations": [],
+                "when": None,
+                "status": "reported",
+                "casualties": None,
+                "other_story": False,
+                "evidence": [s.strip()],
+            }
+            for s in sentences
+        ]
+        return DraftRecord.model_validate(
+            {
+                "summary": (sentences or [text])[0].strip(),
+                "actors": actors,
+                "locations": [],
+                "events": events,
+                "threats": [],
+            }
         )

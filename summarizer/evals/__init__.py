@@ -1,30 +1,36 @@
-"""Evals: gold and corpus loading (`evalset`), the scorer (`scoring`), the run (`evaluation`)."""
+"""Evals: gold and corpus (`evalset`), the scorer (`scoring`), recording sets (`sets`),
+and the run (`evaluation`)."""
 
 from summarizer.evals.evalset import EVALS_DIR, load_corpus
 from summarizer.evals.evaluation import (
-    RERECORD,
     EvalSet,
-    apply_thresholds,
+    SetResult,
     dump_json,
     read_predictions,
-    record,
+    record_set,
     render,
-    run_pipeline,
+    render_side_by_side,
+    replay_set,
+    report_json,
     save_predictions,
     score,
 )
+from summarizer.evals.sets import RecordingSet, choose
 
 __all__ = [
     "EVALS_DIR",
-    "RERECORD",
     "EvalSet",
-    "apply_thresholds",
+    "RecordingSet",
+    "SetResult",
+    "choose",
     "dump_json",
     "load_corpus",
     "read_predictions",
-    "record",
+    "record_set",
     "render",
-    "run_pipeline",
+    "render_side_by_side",
+    "replay_set",
+    "report_json",
     "save_predictions",
     "score",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import tomllib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,18 +18,16 @@ from rich.table import Table
 
 from summarizer.core import (
     ArticleRequest,
-    ConfigError,
     RecordingMissing,
     SummarizerError,
     SummaryRecord,
 )
 from summarizer.evals.evalset import CorpusArticle, GoldRecord, load_aliases, load_corpus, load_gold
 from summarizer.evals.scoring import LISTS, NameMatcher, Score, score_article
+from summarizer.evals.sets import RecordingSet, for_recording
 from summarizer.extract import Summarizer, build_article
 from summarizer.record import write_atomic
-
-RERECORD = "summarizer eval --record --provider local"
-TOLERANCE = 0.02
+from summarizer.settings import Settings
 
 
 @dataclass
@@ -139,70 +137,71 @@ def save_predictions(outcomes: list[Outcome], directory: Path) -> None:
 # --- Thresholds -------------------------------------------------------------------------
 
 
-def load_thresholds(path: Path) -> tuple[str | None, dict[str, float]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read thresholds {path}: {exc}") from None
-    return data.get("model"), {k: float(v) for k, v in data.get("min", {}).items()}
+# --- Recording sets ---------------------------------------------------------------------
 
 
-def below_thresholds(metrics: dict[str, float | None], minimums: dict[str, float]) -> list[str]:
-    failures = []
-    for name, minimum in sorted(minimums.items()):
-        value = metrics.get(name)
-        if value is None or value < minimum:
-            shown = "not measured" if value is None else f"{value:.3f}"
-            failures.append(f"{name} = {shown}, below the threshold {minimum:.3f}")
-    return failures
+@dataclass
+class SetResult:
+    """One recording set's eval: its report, what ran, and the thresholds it missed."""
+
+    recording_set: RecordingSet
+    report: EvalReport
+    about: dict[str, Any]
+    failures: list[str]
+
+    @property
+    def rerecord(self) -> str:
+        s = self.recording_set
+        model = f" --model {s.model}" if s.provider != "local" else ""
+        return f"summarizer eval --record --provider {s.provider}{model}"
 
 
-def write_thresholds(
-    path: Path, metrics: dict[str, float | None], model: str, tolerance: float
-) -> None:
-    lines = [
-        "# Minimum scores for `summarizer eval` (replay of evals/recordings).",
-        "# Each is the committed recordings' score minus the tolerance; schema-valid rate is 1.",
-        "# Written by `summarizer eval --update-thresholds` after re-recording.",
-        f'model = "{model}"',
-        f"tolerance = {tolerance}",
-        "",
-        "[min]",
-    ]
-    for name, value in metrics.items():
-        if value is None:
-            continue
-        minimum = 1.0 if name == "schema_valid_rate" else max(0.0, round(value - tolerance, 3))
-        lines.append(f'"{name}" = {minimum}')
-    write_atomic(path, "\n".join(lines) + "\n")
+def replay_set(
+    recording_set: RecordingSet,
+    evalset: EvalSet,
+    make: Callable[[Settings], Summarizer],
+    base: Settings,
+) -> SetResult:
+    """Replay one set with the settings it was recorded with, scored and checked."""
+    started = time.perf_counter()
+    summarizer = make(recording_set.replay_settings(base))
+    report = score(run_pipeline(summarizer, evalset.corpus), evalset)
+    return _result(recording_set, report, summarizer, started)
 
 
-def apply_thresholds(
-    metrics: dict[str, float | None],
-    path: Path,
-    model: str,
-    update: bool,
-    say: Callable[[str], None],
-) -> bool:
-    """Check the run against the thresholds (or, with `update`, reset them to it)."""
-    if update:
-        write_thresholds(path, metrics, model, TOLERANCE)
-        say(f"thresholds written to {path}")
-        return True
-    threshold_model, minimums = load_thresholds(path)
-    if model and threshold_model and model != threshold_model:
-        say(f"note: thresholds belong to {threshold_model}, this run is {model}")
-    failures = below_thresholds(metrics, minimums)
-    for failure in failures:
-        say(f"summarizer: below threshold: {failure}")
-    return not failures
+def record_set(
+    root: Path, evalset: EvalSet, summarizer: Summarizer, update_thresholds: bool
+) -> SetResult:
+    """Run the real provider over the corpus into its model's set (made if new)."""
+    started = time.perf_counter()
+    target = for_recording(root, summarizer.provider.model, summarizer.provider.name)
+    report = score(record(summarizer, evalset.corpus, target.directory), evalset)
+    target = target.recorded_by(summarizer)
+    if update_thresholds:
+        target = target.with_thresholds(report.total.metrics())
+    target.save()
+    return _result(target, report, summarizer, started)
+
+
+def _result(
+    recording_set: RecordingSet, report: EvalReport, summarizer: Summarizer, started: float
+) -> SetResult:
+    about = {
+        "set": recording_set.name,
+        "model": recording_set.model,
+        "provider": summarizer.provider.name,
+        "prompt_version": summarizer.prompt_version,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return SetResult(recording_set, report, about, recording_set.below(report.total.metrics()))
 
 
 # --- Report -----------------------------------------------------------------------------
 
 
-def render(report: EvalReport, console: Console) -> None:
-    lists = Table(title="Entries: precision / recall / F1 (micro over articles)")
+def render(report: EvalReport, console: Console, name: str = "") -> None:
+    about = f"{name}: " if name else ""
+    lists = Table(title=f"{about}entries: precision / recall / F1 (micro over articles)")
     lists.add_column("article")
     for name in LISTS:
         lists.add_column(name, justify="right")
@@ -217,7 +216,7 @@ def render(report: EvalReport, console: Console) -> None:
             _fmt(s.schema_valid.mean),
         )
     console.print(lists)
-    fields = Table(title="Fields of matched entries (micro)")
+    fields = Table(title=f"{about}fields of matched entries (micro)")
     fields.add_column("field")
     fields.add_column("score", justify="right")
     fields.add_column("pairs", justify="right")
@@ -227,6 +226,27 @@ def render(report: EvalReport, console: Console) -> None:
     for outcome in report.outcomes:
         if outcome.error:
             console.print(f"[red]{outcome.id}: {outcome.error}[/red]")
+
+
+def render_side_by_side(results: list[SetResult], console: Console) -> None:
+    table = Table(title="Recording sets side by side (micro over the corpus)")
+    table.add_column("metric")
+    for result in results:
+        table.add_column(result.recording_set.model, justify="right")
+    metrics = [r.report.total.metrics() for r in results]
+    for name in metrics[0]:
+        table.add_row(name, *(_fmt(m.get(name)) for m in metrics))
+    console.print(table)
+
+
+def report_json(results: list[SetResult]) -> dict[str, Any]:
+    return {
+        "sets": {
+            r.recording_set.name: {**r.report.to_json(r.about), "below_thresholds": r.failures}
+            for r in results
+        },
+        "seconds": round(sum(r.about["seconds"] for r in results), 2),
+    }
 
 
 def _fmt(value: float | None) -> str:

@@ -15,7 +15,13 @@ import diskcache
 import pydantic_core
 from pydantic import ValidationError
 
-from summarizer.core import SCHEMA_VERSION, ArticleMeta, GenerationParams, SummaryRecord
+from summarizer.core import (
+    SCHEMA_VERSION,
+    ArticleMeta,
+    ChunkPlan,
+    GenerationParams,
+    SummaryRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ def cache_key(
     model: str,
     prompt_version: str,
     params: GenerationParams,
+    plan: ChunkPlan,
 ) -> str:
     parts = {
         "text": text,
@@ -41,6 +48,7 @@ def cache_key(
         "prompt_version": prompt_version,
         "schema_version": SCHEMA_VERSION,
         "params": params.model_dump(),
+        "plan": plan.model_dump(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 

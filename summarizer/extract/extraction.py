@@ -16,6 +16,7 @@ from instructor.core.exceptions import (
 )
 
 from summarizer.core import (
+    AnswerCutOff,
     DraftRecord,
     ExtractionFailed,
     GenerationParams,
@@ -80,9 +81,9 @@ def _usage(draft: DraftRecord) -> Usage:
 
 def _translate(exc: InstructorError, params: GenerationParams) -> SummarizerError:
     if isinstance(exc, IncompleteOutputException):
-        return ExtractionFailed(
+        return AnswerCutOff(
             f"the model's answer was cut off at max_tokens={params.max_tokens} "
-            "(raise SUMMARIZER_MAX_TOKENS)"
+            "(raise SUMMARIZER_MAX_TOKENS, or lower SUMMARIZER_CHUNK_CHARS)"
         )
     cause = exc.__cause__
     if isinstance(cause, SummarizerError):  # a provider's own typed error, passed through

@@ -64,8 +64,11 @@ class _Folded:
 class Grounder:
     """Locates quotes in one article; the folded article is computed once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, offset: int = 0) -> None:
+        """`text` is the article, or a piece of it found at `offset` in the article:
+        offsets are always into the whole article."""
         self.text = text
+        self.offset = offset
         self._folded = _Folded(text)
 
     def locate(self, quote: str) -> Evidence:
@@ -73,7 +76,12 @@ class Grounder:
         if span is None:
             return Evidence(quote=quote, start=None, end=None, grounded=False)
         start, end = span
-        return Evidence(quote=self.text[start:end], start=start, end=end, grounded=True)
+        return Evidence(
+            quote=self.text[start:end],
+            start=start + self.offset,
+            end=end + self.offset,
+            grounded=True,
+        )
 
     def _find(self, quote: str) -> tuple[int, int] | None:
         if not quote:

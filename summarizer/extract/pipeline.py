@@ -1,16 +1,29 @@
-"""The pipeline: article -> prompt -> provider call -> validation/re-ask -> grounding ->
-dates and names -> cache -> record."""
+"""The pipeline: article -> pieces -> prompt -> provider call -> validation/re-ask ->
+grounding -> dates and names -> merge -> cache -> record."""
 
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
-from summarizer.core import Provenance, SummaryRecord
+from summarizer.core import (
+    AnswerCutOff,
+    ContextExceeded,
+    GenerationParams,
+    Provenance,
+    SummaryRecord,
+    Usage,
+)
 from summarizer.extract.article import Article
 from summarizer.extract.cache import RecordCache, cache_key
+from summarizer.extract.chunking import Piece, halve, plan_for, split
 from summarizer.extract.prompts import PromptSet
 from summarizer.providers import Provider
 from summarizer.settings import Settings
+
+if TYPE_CHECKING:
+    from summarizer.extract.assemble import Findings
 
 
 class Summarizer:
@@ -25,6 +38,8 @@ class Summarizer:
         self.prompts = prompts
         self.cache = cache
         self.settings = settings
+        self.plan = plan_for(settings, provider.name, prompts.chars)
+        self.prompt_version = prompts.version_for(self.plan)
 
     def summarize(self, article: Article, use_cache: bool = True) -> SummaryRecord:
         return (self.lookup(article) if use_cache else None) or self.extract(article, use_cache)
@@ -50,35 +65,74 @@ class Summarizer:
             article.meta.published_at,
             self.provider.name,
             self.provider.model,
-            self.prompts.version,
+            self.prompt_version,
             self.settings.generation(),
+            self.plan,
         )
 
     def extract(self, article: Article, store: bool = True) -> SummaryRecord:
         """A fresh record from the model, put in the cache when `store`."""
         # Imported on a miss only: instructor and dateparser are most of the start-up time,
         # and a cache hit needs neither.
-        from summarizer.extract.assemble import assemble
-        from summarizer.extract.extraction import extract
+        from summarizer.extract.merge import merge
+        from summarizer.extract.names import unresolved_references
 
-        params = self.settings.generation()
-        published = article.meta.published_at
-        extraction = extract(
-            self.provider,
-            self.prompts.messages(article.text, published.isoformat() if published else None),
-            params,
-            self.settings.max_reasks,
-            self.settings.record_dir,
-        )
+        pieces = split(article.text, self.plan.chars, self.plan.overlap)
+        calls = [(n, piece) for n in range(self.plan.passes) for piece in pieces]
+        workers = self.settings.chunk_concurrency if self.provider.concurrent else 1
+        with ThreadPoolExecutor(max_workers=min(workers, len(calls))) as pool:
+            results = list(pool.map(lambda call: self._piece(article, *call), calls))
+        found = merge([f for result in results for f, _ in result])
+        usage = [u for result in results for _, u in result]
         provenance = Provenance(
             provider=self.provider.name,
             model=self.provider.model,
-            prompt_version=self.prompts.version,
+            prompt_version=self.prompt_version,
             created_at=dt.datetime.now(dt.UTC),
             cached=False,
-            usage=extraction.usage,
+            usage=Usage(
+                prompt_tokens=sum(u.prompt_tokens for u in usage),
+                completion_tokens=sum(u.completion_tokens for u in usage),
+            ),
         )
-        record = assemble(extraction.draft, article, provenance)
+        record = SummaryRecord(
+            article=article.meta,
+            summary=found.summary,
+            actors=found.actors,
+            locations=found.locations,
+            events=found.events,
+            threats=found.threats,
+            provenance=provenance,
+            warnings=found.warnings,
+        )
+        record.warnings.extend(unresolved_references(record))
         if store and self.cache is not None:
             self.cache.put(self._key(article), record)
         return record
+
+    def _piece(self, article: Article, n: int, piece: Piece) -> list[tuple[Findings, Usage]]:
+        """One call's findings for one piece in pass `n`; a piece whose answer did not fit
+        (cut off at max_tokens, or over the context window) is cut in two and retried."""
+        from summarizer.extract.assemble import assemble
+        from summarizer.extract.extraction import extract
+
+        published = article.meta.published_at
+        try:
+            extraction = extract(
+                self.provider,
+                self.prompts.messages(piece.text, published.isoformat() if published else None),
+                self._params(n),
+                self.settings.max_reasks,
+                self.settings.record_dir,
+            )
+        except (AnswerCutOff, ContextExceeded):
+            halves = halve(piece, self.plan.overlap)
+            if halves is None:
+                raise
+            return [found for half in halves for found in self._piece(article, n, half)]
+        return [(assemble(extraction.draft, article, piece), extraction.usage)]
+
+    def _params(self, n: int) -> GenerationParams:
+        """Pass `n` samples with its own seed, so passes are distinct requests."""
+        params = self.settings.generation()
+        return params.model_copy(update={"seed": params.seed + n})

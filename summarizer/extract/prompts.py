@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from summarizer.core import SCHEMA_VERSION, ConfigError, DraftRecord
+from summarizer.core import SCHEMA_VERSION, ChunkPlan, ConfigError, DraftRecord
 from summarizer.settings import PROJECT_DIR
 
 DEFAULT_PROMPTS_DIR = PROJECT_DIR / "prompts"
@@ -28,6 +28,17 @@ class PromptSet:
     system: str
     user: Template
     version: str
+
+    def version_for(self, plan: ChunkPlan) -> str:
+        """`prompt_version` of a run: the prompt files and schema, and how the article is
+        cut into calls (the same prompt sees different text when the pieces change)."""
+        digest = hashlib.sha256(f"{self.version}\0{plan.model_dump_json()}".encode())
+        return "p-" + digest.hexdigest()[:12]
+
+    @property
+    def chars(self) -> int:
+        """Characters of prompt around the article (what a context budget must leave)."""
+        return len(self.system) + len(self.user.template)
 
     def messages(self, text: str, published_at: str | None) -> list[Message]:
         article = _TAG.sub(r"‹\1\2", text)

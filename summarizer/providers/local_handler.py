@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.choices import ExtraBuffers
-from summarizer.core import ConfigError
+from summarizer.core import ConfigError, ContextExceeded, ProviderError
 from summarizer.providers import local_model
 from summarizer.providers.local_model import ModelConfig
 from summarizer.providers.worker import Factory, Worker
 
 DEMO_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# How llama-cpp-python says a prompt is longer than the context window.
+CONTEXT_MARK = "exceed context window"
 
 
 def is_installed() -> bool:
@@ -71,4 +73,9 @@ class LocalProvider:
     def create(self, **request: Any) -> Any:
         from openai.types.chat import ChatCompletion
 
-        return ChatCompletion.model_validate(self.worker.call(request))
+        try:
+            return ChatCompletion.model_validate(self.worker.call(request))
+        except ProviderError as exc:
+            if CONTEXT_MARK in str(exc):
+                raise ContextExceeded(exc.public_message) from exc
+            raise

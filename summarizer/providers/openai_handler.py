@@ -16,10 +16,12 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from summarizer.core import ConfigError, ProviderError, ProviderTimeout
+from summarizer.core import ConfigError, ContextExceeded, ProviderError, ProviderTimeout
 from summarizer.settings import Settings
 
 _RETRYABLE_STATUS = {408, 409, 429}
+# OpenAI's error code for a request longer than the model's context window.
+CONTEXT_CODE = "context_length_exceeded"
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -67,7 +69,10 @@ def to_provider_error(exc: Exception) -> ProviderError:
     if isinstance(exc, openai.APITimeoutError):
         return ProviderTimeout(f"the model endpoint did not answer in time: {exc}")
     if isinstance(exc, openai.APIStatusError):
-        return ProviderError(f"the model endpoint answered HTTP {exc.status_code}: {exc.message}")
+        message = f"the model endpoint answered HTTP {exc.status_code}: {exc.message}"
+        if getattr(exc, "code", None) == CONTEXT_CODE:
+            return ContextExceeded(message)
+        return ProviderError(message)
     return ProviderError(f"could not reach the model endpoint: {exc}")
 
 

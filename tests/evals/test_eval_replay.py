@@ -10,9 +10,12 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.evals.evalset import EVALS_DIR
+from summarizer.evals.sets import discover
 from summarizer.record.recording import load_recordings
+from summarizer.settings import Settings
 
-RECORDINGS = EVALS_DIR / "recordings"
+SETS = discover(EVALS_DIR / "recordings")
+RECORDINGS = Settings().recordings_dir  # the set replay answers from by default
 SECRETS = re.compile(r"sk-[A-Za-z0-9]|bearer\s|authorization|api[_-]?key|x-api-key", re.IGNORECASE)
 
 
@@ -20,19 +23,27 @@ def test_replay_eval_meets_its_thresholds(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "--report", str(tmp_path / "report.json")])
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["provider"] == "replay"
-    assert report["micro"]["schema_valid_rate"] == 1.0
-    assert set(report["articles"]) == {"000", "001", "002", "003", "004"}
+    assert set(report["sets"]) == {s.name for s in SETS} >= {
+        "claude-standin",
+        "smollm2-135m-instruct-q4-1",
+    }
+    for scored in report["sets"].values():
+        assert scored["provider"] == "replay" and scored["below_thresholds"] == []
+        assert scored["micro"]["schema_valid_rate"] == 1.0
+        assert set(scored["articles"]) == {"000", "001", "002", "003", "004"}
+    assert RECORDINGS.name == "claude-standin"
 
 
 def test_recordings_name_a_real_model_and_hold_no_secret() -> None:
-    recordings = load_recordings(RECORDINGS)
-    assert recordings
-    for recording in recordings.values():
-        assert recording.provider in {"local", "openai"} and recording.model
-        assert recording.response["model"]  # what the model itself reported
-    for path in RECORDINGS.glob("*.json"):
-        assert not SECRETS.search(path.read_text(encoding="utf-8")), path
+    for recording_set in SETS:
+        recordings = load_recordings(recording_set.directory)
+        assert recordings and recording_set.min
+        for recording in recordings.values():
+            assert recording.provider == recording_set.provider in {"local", "openai"}
+            assert recording.model == recording_set.model
+            assert recording.response["model"]  # what the model itself reported
+        for path in recording_set.directory.glob("*.json"):
+            assert not SECRETS.search(path.read_text(encoding="utf-8")), path
 
 
 def test_a_changed_prompt_no_longer_matches_the_recordings(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from summarizer.cli import app
 from summarizer.core import DraftRecord
 from summarizer.evals import evaluation
 from summarizer.evals.evalset import EVALS_DIR
+from summarizer.evals.sets import load_set
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 from summarizer.providers.replay_handler import ReplayProvider
@@ -38,25 +39,6 @@ def test_predictions_pair_by_id_then_stem_and_invalid_files_count(tmp_path: Path
     assert outcomes["003"].record is None and outcomes["003"].error == "no prediction file"
     report = evaluation.score(list(outcomes.values()), EVALSET)
     assert report.total.schema_valid.mean == pytest.approx(3 / 5)
-
-
-def test_thresholds_round_trip_and_catch_regressions(tmp_path: Path) -> None:
-    path = tmp_path / "thresholds.toml"
-    metrics: dict[str, float | None] = {
-        "actors.f1": 0.5,
-        "schema_valid_rate": 1.0,
-        "threats.action_similarity": None,
-    }
-    evaluation.write_thresholds(path, metrics, "some-model", tolerance=0.02)
-    model, minimums = evaluation.load_thresholds(path)
-    assert model == "some-model"
-    assert minimums == {"actors.f1": 0.48, "schema_valid_rate": 1.0}
-    assert evaluation.below_thresholds(metrics, minimums) == []
-    failures = evaluation.below_thresholds({"actors.f1": 0.4, "schema_valid_rate": None}, minimums)
-    assert failures == [
-        "actors.f1 = 0.400, below the threshold 0.480",
-        "schema_valid_rate = not measured, below the threshold 1.000",
-    ]
 
 
 def test_record_replaces_old_recordings_and_replay_reproduces_the_run(
@@ -103,27 +85,78 @@ def test_cli_scores_a_predictions_directory(tmp_path: Path) -> None:
     assert set(report["articles"]) == {"000", "001", "002", "003", "004"}
 
 
-def test_cli_says_how_to_re_record_when_recordings_are_stale(tmp_path: Path) -> None:
+def make_set(evals: Path, draft: DraftRecord, model: str, **minimums: float) -> Path:
+    """A recording set made by recording a fake model over the corpus."""
+    settings = Settings(cache_dir=evals / "cache")
+    fake = FakeProvider(draft)
+    fake.model = model
+    summarizer = Summarizer(fake, load_prompts(), None, settings)
+    result = evaluation.record_set(evals / "recordings", EVALSET, summarizer, True)
+    result.recording_set.model_copy(update={"min": minimums or result.recording_set.min}).save()
+    return result.recording_set.directory
+
+
+def copy_evals(tmp_path: Path) -> Path:
     evals = tmp_path / "evals"
     shutil.copytree(EVALS_DIR, evals, ignore=shutil.ignore_patterns("recordings"))
+    return evals
+
+
+def test_recording_a_set_writes_its_model_settings_and_thresholds(
+    tmp_path: Path, draft_000: DraftRecord
+) -> None:
+    directory = make_set(copy_evals(tmp_path), draft_000, "Fake Model 1.0")
+    assert directory.name == "fake-model-1-0"
+    assert len(list(directory.glob("*.json"))) == len(EVALSET.corpus)
+    saved = load_set(directory)
+    assert (saved.model, saved.provider) == ("Fake Model 1.0", "fake")
+    assert saved.settings["chunk_chars"] == 8000 and saved.settings["passes"] == 1
+    assert saved.min["schema_valid_rate"] == 1.0 and "threats.f1" in saved.min
+
+
+def test_cli_replays_every_set_side_by_side_and_one_by_model(
+    tmp_path: Path, draft_000: DraftRecord
+) -> None:
+    evals = copy_evals(tmp_path)
+    make_set(evals, draft_000, "model-a")
+    make_set(evals, draft_000, "model-b")
+    report = tmp_path / "r.json"
     result = CliRunner().invoke(
-        app,
-        ["eval", "--evals-dir", str(evals)],
-        env={"SUMMARIZER_RECORDINGS_DIR": str(tmp_path / "empty")},
+        app, ["eval", "--evals-dir", str(evals), "--report", str(report)]
     )
+    assert result.exit_code == 0, result.output
+    assert "side by side" in result.stderr
+    sets = json.loads(report.read_text())["sets"]
+    assert set(sets) == {"model-a", "model-b"}
+    assert sets["model-a"]["provider"] == "replay" and sets["model-a"]["model"] == "model-a"
+    assert set(sets["model-b"]["articles"]) == {"000", "001", "002", "003", "004"}
+    one = CliRunner().invoke(
+        app, ["eval", "--evals-dir", str(evals), "--model", "model-b", "--report", str(report)]
+    )
+    assert one.exit_code == 0 and set(json.loads(report.read_text())["sets"]) == {"model-b"}
+    none = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals), "--model", "gpt-9"])
+    assert none.exit_code == 2 and "no recording set for model 'gpt-9'" in none.stderr
+
+
+def test_cli_says_how_to_re_record_when_recordings_are_stale(
+    tmp_path: Path, draft_000: DraftRecord
+) -> None:
+    evals = copy_evals(tmp_path)
+    directory = make_set(evals, draft_000, "m")
+    for recording in directory.glob("*.json"):
+        recording.unlink()
+    load_set(directory).model_copy(update={"provider": "local"}).save()
+    result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals)])
     assert result.exit_code == 1
     assert "re-record with `summarizer eval --record --provider local`" in result.stderr
     assert "Traceback" not in result.output
 
 
-def test_cli_fails_below_thresholds(tmp_path: Path) -> None:
-    write_gold_predictions(tmp_path / "p")
-    (tmp_path / "p" / "003.json").unlink()
-    evals = tmp_path / "evals"
-    shutil.copytree(EVALS_DIR, evals, ignore=shutil.ignore_patterns("recordings"))
-    (evals / "thresholds.toml").write_text('model = "m"\n[min]\n"threats.recall" = 0.9\n')
-    result = CliRunner().invoke(
-        app, ["eval", "--predictions", str(tmp_path / "p"), "--evals-dir", str(evals)]
-    )
+def test_cli_fails_when_a_set_is_below_its_thresholds(
+    tmp_path: Path, draft_000: DraftRecord
+) -> None:
+    evals = copy_evals(tmp_path)
+    make_set(evals, draft_000, "weak", **{"threats.recall": 0.9})
+    result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals)])
     assert result.exit_code == 1
-    assert "below threshold: threats.recall" in result.stderr
+    assert "weak: below threshold: threats.recall" in result.stderr

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.core import ArticleMeta, GenerationParams
+from summarizer.core import ArticleMeta, ChunkPlan, GenerationParams
 from summarizer.extract.cache import RecordCache, cache_key
 from summarizer.extract.pipeline import Summarizer
 from tests.conftest import corpus_article
@@ -16,6 +16,7 @@ BASE = {
     "model": "m",
     "prompt_version": "p-1",
     "params": GenerationParams(),
+    "plan": ChunkPlan(chars=8000, overlap=300, passes=1),
 }
 
 
@@ -29,6 +30,9 @@ BASE = {
         ("prompt_version", "p-2"),
         ("params", GenerationParams(temperature=0.5)),
         ("params", GenerationParams(max_tokens=10)),
+        ("plan", ChunkPlan(chars=4000, overlap=300, passes=1)),
+        ("plan", ChunkPlan(chars=8000, overlap=100, passes=1)),
+        ("plan", ChunkPlan(chars=8000, overlap=300, passes=2)),
     ],
 )
 def test_every_input_of_the_answer_changes_the_key(field: str, value: object) -> None:

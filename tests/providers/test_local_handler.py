@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.core import ConfigError, SummaryRecord
+from summarizer.core import ArticleRequest, ConfigError, SummaryRecord
 from summarizer.providers import local_handler
 from summarizer.providers.local_handler import LocalProvider
 from summarizer.providers.local_model import LocalModel, ModelConfig
@@ -126,3 +126,28 @@ def test_after_a_real_crash_the_next_call_starts_a_fresh_worker() -> None:
         assert provider.worker.pid not in (None, first)
     finally:
         provider.worker.close()
+
+
+@pytest.mark.local_model
+@needs_model
+def test_real_local_model_on_a_text_longer_than_its_context_gives_a_record() -> None:
+    """The five corpus articles joined, against a 3584-token context: more tokens than the
+    context holds even at 5 characters a token, so it is read in pieces and merged."""
+    from summarizer.extract import Summarizer, build_article, load_prompts
+    from summarizer.extract.chunking import split
+    from summarizer.providers import LazyProvider
+    from summarizer.settings import Settings
+
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    settings = Settings(provider="local", local_n_ctx=3584, max_tokens=768)
+    assert len(text) > 5 * settings.local_n_ctx
+    summarizer = Summarizer(LazyProvider(settings), load_prompts(), None, settings)
+    article = build_article(ArticleRequest(text=text, published_at="2025-06-15"), 100_000)
+    record = summarizer.summarize(article, use_cache=False)
+    assert len(split(text, summarizer.plan.chars, summarizer.plan.overlap)) >= 4
+    assert SummaryRecord.model_validate(record.model_dump(mode="json")) == record
+    assert record.provenance.usage.prompt_tokens > settings.local_n_ctx
+    for group in (record.actors, record.locations, record.events, record.threats):
+        for item in group:
+            for e in item.evidence:
+                assert not e.grounded or text[e.start : e.end] == e.quote  # type: ignore[misc]
