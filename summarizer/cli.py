@@ -274,6 +274,13 @@ def eval_command(
             for result in results:
                 evals.save_predictions(result.report.outcomes, out / result.recording_set.name)
         typer.echo(f"eval took {time.perf_counter() - started:.2f} s", err=True)
+        failed = results[0].report.failed_articles()
+        if record and failed:
+            fail(
+                f"recording incomplete: no record for {', '.join(failed)}; the set "
+                f"{results[0].recording_set.name} is unchanged",
+                EXIT_FAILED,
+            )
         check_sets(results)
 
 

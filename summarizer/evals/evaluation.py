@@ -64,6 +64,9 @@ class EvalReport:
     def stale_recordings(self) -> bool:
         return any(isinstance(o.error, RecordingMissing) for o in self.outcomes)
 
+    def failed_articles(self) -> list[str]:
+        return [o.id for o in self.outcomes if o.record is None]
+
     def to_json(self, about: dict[str, Any]) -> dict[str, Any]:
         return {
             **about,
@@ -91,12 +94,15 @@ def run_pipeline(summarizer: Summarizer, corpus: list[CorpusArticle]) -> list[Ou
 
 
 def record(summarizer: Summarizer, corpus: list[CorpusArticle], directory: Path) -> list[Outcome]:
-    """Run the real provider with every call recorded; then the recordings of this run
-    replace the old ones, so calls no longer made leave no recording behind."""
+    """Run the real provider with every call recorded. When every article got a record,
+    the recordings of this run replace the old ones (calls no longer made leave no
+    recording behind); otherwise the old set stays as it was."""
     with tempfile.TemporaryDirectory() as scratch:
         settings = summarizer.settings.model_copy(update={"record_dir": Path(scratch)})
         recorder = Summarizer(summarizer.provider, summarizer.prompts, None, settings)
         outcomes = run_pipeline(recorder, corpus)
+        if any(o.record is None for o in outcomes):
+            return outcomes
         directory.mkdir(parents=True, exist_ok=True)
         for old in directory.glob("*.json"):
             old.unlink()
@@ -176,6 +182,8 @@ def record_set(
     started = time.perf_counter()
     target = for_recording(root, summarizer.provider.model, summarizer.provider.name)
     report = score(record(summarizer, evalset.corpus, target.directory), evalset)
+    if report.failed_articles():
+        return _result(target, report, summarizer, started)
     target = target.recorded_by(summarizer)
     if update_thresholds:
         target = target.with_thresholds(report.total.metrics())

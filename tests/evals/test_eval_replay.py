@@ -23,10 +23,14 @@ def test_replay_eval_meets_its_thresholds(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "--report", str(tmp_path / "report.json")])
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report.json").read_text())
-    assert set(report["sets"]) == {s.name for s in SETS} >= {
-        "claude-standin",
-        "smollm2-135m-instruct-q4-1",
-    }
+    assert (
+        set(report["sets"])
+        == {s.name for s in SETS}
+        >= {
+            "claude-standin",
+            "smollm2-135m-instruct-q4-1",
+        }
+    )
     for scored in report["sets"].values():
         assert scored["provider"] == "replay" and scored["below_thresholds"] == []
         assert scored["micro"]["schema_valid_rate"] == 1.0

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.core import DraftRecord
+from summarizer.core import DraftRecord, ProviderError
 from summarizer.evals import evaluation
 from summarizer.evals.evalset import EVALS_DIR
 from summarizer.evals.sets import load_set
@@ -121,9 +121,7 @@ def test_cli_replays_every_set_side_by_side_and_one_by_model(
     make_set(evals, draft_000, "model-a")
     make_set(evals, draft_000, "model-b")
     report = tmp_path / "r.json"
-    result = CliRunner().invoke(
-        app, ["eval", "--evals-dir", str(evals), "--report", str(report)]
-    )
+    result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals), "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "side by side" in result.stderr
     sets = json.loads(report.read_text())["sets"]
@@ -160,3 +158,17 @@ def test_cli_fails_when_a_set_is_below_its_thresholds(
     result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals)])
     assert result.exit_code == 1
     assert "weak: below threshold: threats.recall" in result.stderr
+
+
+def test_an_incomplete_recording_run_leaves_the_set_as_it_was(
+    tmp_path: Path, draft_000: DraftRecord
+) -> None:
+    evals = copy_evals(tmp_path)
+    directory = make_set(evals, draft_000, "fake-model")
+    before = {p.name: p.read_text() for p in directory.iterdir()}
+    settings = Settings(cache_dir=tmp_path / "cache")
+    failing = FakeProvider(draft_000, draft_000, ProviderError("endpoint down"))
+    summarizer = Summarizer(failing, load_prompts(), None, settings)
+    result = evaluation.record_set(evals / "recordings", EVALSET, summarizer, True)
+    assert result.report.failed_articles() == ["002", "003", "004"]
+    assert {p.name: p.read_text() for p in directory.iterdir()} == before

@@ -1,3 +1,4 @@
+import itertools
 import re
 
 import pytest
@@ -29,7 +30,7 @@ def test_pieces_keep_the_budget_cover_the_text_and_overlap(chars: int, overlap: 
     assert len(pieces) > 1
     assert all(len(p.text) <= chars and LONG[p.start : p.end] == p.text for p in pieces)
     assert pieces[0].start == 0 and pieces[-1].end == len(LONG)
-    pairs = list(zip(pieces, pieces[1:], strict=False))
+    pairs = list(itertools.pairwise(pieces))
     assert all(after.start <= before.end for before, after in pairs)  # no gap
     if overlap:
         # The end of one piece begins the next, except at a paragraph break, which the

@@ -57,7 +57,8 @@ def test_actors_join_through_a_shared_alias_and_locations_by_normalised_name() -
     assert len(merge([a, b]).actors) == 1
     place = Location(name="Ain al-Asad", type="military_base", country=None, evidence=[])
     other = place.model_copy(update={"name": "Ain Al Asad", "country": "IQ"})
-    (merged,) = merge([Findings("a", locations=[place]), Findings("b", locations=[other])]).locations
+    found = [Findings("a", locations=[place]), Findings("b", locations=[other])]
+    (merged,) = merge(found).locations
     assert merged.name == "Ain al-Asad" and merged.country == "IQ"
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from summarizer.core import (
     ConfigError,
+    ContextExceeded,
     DraftRecord,
     GenerationParams,
     ProviderError,
@@ -104,6 +105,14 @@ def test_server_errors_retry_a_bounded_number_of_times() -> None:
 def test_client_errors_are_not_retried() -> None:
     handler, times = scripted(httpx.Response(401, json={"error": {"message": "bad key"}}))
     with pytest.raises(ProviderError, match="HTTP 401"):
+        extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0)
+    assert len(times) == 1
+
+
+def test_a_request_over_the_context_window_is_context_exceeded() -> None:
+    error = {"message": "maximum context length is 8192 tokens", "code": "context_length_exceeded"}
+    handler, times = scripted(httpx.Response(400, json={"error": error}))
+    with pytest.raises(ContextExceeded, match="HTTP 400"):
         extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=0)
     assert len(times) == 1
 
