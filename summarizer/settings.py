@@ -12,6 +12,8 @@ from summarizer.choices import ExtraBuffers, InstructorMode, ProviderName
 from summarizer.core import GenerationParams
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+LOCAL_MAX_TOKENS = 4096
+REMOTE_MAX_TOKENS = 16384
 
 
 class Settings(BaseSettings):
@@ -92,10 +94,22 @@ class Settings(BaseSettings):
     max_backoff: float = Field(default=30.0, description="Longest wait between attempts (s)")
     timeout: float = Field(default=120.0, description="Seconds before a model call times out")
     temperature: float = 0.0
-    max_tokens: int = 4096
+    max_tokens: int | None = Field(
+        default=None,
+        ge=16,
+        description="Most tokens in one answer; unset: 4096 for local, 16384 for the others",
+    )
     seed: int = 0
 
-    def generation(self) -> GenerationParams:
+    def answer_budget(self, provider: str) -> int:
+        """max_tokens: a capable model's full answer runs to 1-2 tokens per character of
+        article, so an 8,000-character piece needs up to 16k; the local model's context
+        must hold the prompt as well."""
+        if self.max_tokens is not None:
+            return self.max_tokens
+        return LOCAL_MAX_TOKENS if provider == "local" else REMOTE_MAX_TOKENS
+
+    def generation(self, provider: str) -> GenerationParams:
         return GenerationParams(
-            temperature=self.temperature, max_tokens=self.max_tokens, seed=self.seed
+            temperature=self.temperature, max_tokens=self.answer_budget(provider), seed=self.seed
         )

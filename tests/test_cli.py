@@ -130,24 +130,17 @@ def test_a_cache_hit_builds_no_provider_and_imports_no_model_or_sdk(
     provider: str, tmp_path: Path
 ) -> None:
     """The record comes from the cache: no model load, no worker, no SDK, no instructor."""
-    from summarizer.extract.cache import RecordCache, cache_key
-    from summarizer.extract.prompts import load_prompts
-    from summarizer.providers import identify
+    from summarizer.extract import RecordCache, Summarizer, load_prompts
+    from summarizer.providers import LazyProvider
     from summarizer.settings import Settings
     from tests.conftest import corpus_article
     from tests.test_core import EXAMPLE
 
     settings = Settings(provider=provider, cache_dir=tmp_path)  # type: ignore[arg-type]
-    article, identity = corpus_article("000"), identify(settings)
-    key = cache_key(
-        article.text,
-        article.meta.published_at,
-        identity.name,
-        identity.model,
-        load_prompts().version,
-        settings.generation(),
-    )
-    RecordCache(tmp_path).put(key, SummaryRecord.model_validate(EXAMPLE))
+    article = corpus_article("000")
+    cache = RecordCache(tmp_path)
+    key = Summarizer(LazyProvider(settings), load_prompts(), cache, settings)._key(article)
+    cache.put(key, SummaryRecord.model_validate(EXAMPLE))
     source = tmp_path / "000.txt"
     source.write_text(article.text, encoding="utf-8")
     args = ["summarize", str(source), "--published-at", "2025-06-15", "--provider", provider]

@@ -14,7 +14,7 @@ from summarizer.settings import Settings
 
 # Characters per call for providers whose context is not known here. Large enough that
 # a typical news article is one call, small enough that a capable model's full answer
-# for it stays well inside the default answer budget (SUMMARIZER_MAX_TOKENS).
+# (1-2 tokens per character of article) fits the default answer budget of 16k tokens.
 REMOTE_CHUNK_CHARS = 8000
 # Characters per token, on the low side for English under common tokenizers (SmolLM2's:
 # 4.3 for the prompt, 4.9 for news text), so a derived budget errs towards smaller pieces;
@@ -48,7 +48,8 @@ def local_chunk_chars(n_ctx: int, max_tokens: int, prompt_chars: int) -> int:
 def plan_for(settings: Settings, provider: str, prompt_chars: int) -> ChunkPlan:
     chars = settings.chunk_chars
     if chars is None and provider == "local":
-        chars = local_chunk_chars(settings.local_n_ctx, settings.max_tokens, prompt_chars)
+        budget = settings.answer_budget(provider)
+        chars = local_chunk_chars(settings.local_n_ctx, budget, prompt_chars)
     chars = chars or REMOTE_CHUNK_CHARS
     return ChunkPlan(
         chars=chars, overlap=min(settings.chunk_overlap, chars // 4), passes=settings.passes

@@ -66,7 +66,7 @@ class Summarizer:
             self.provider.name,
             self.provider.model,
             self.prompt_version,
-            self.settings.generation(),
+            self.settings.generation(self.provider.name),
             self.plan,
         )
 
@@ -134,5 +134,5 @@ class Summarizer:
 
     def _params(self, n: int) -> GenerationParams:
         """Pass `n` samples with its own seed, so passes are distinct requests."""
-        params = self.settings.generation()
+        params = self.settings.generation(self.provider.name)
         return params.model_copy(update={"seed": params.seed + n})

@@ -140,7 +140,7 @@ def test_cli_batch_replays_the_five_articles(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     written = lines(out)
     assert [e["article"]["id"] for e in written] != [] and len(written) == 5
-    assert {e["provenance"]["model"] for e in written} == {"SmolLM2-135M-Instruct.Q4_1"}
+    assert {e["provenance"]["model"] for e in written} == {"claude-standin"}
     assert "5 ok, 0 failed" in result.stderr
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0 and "5 already done" in again.stderr and len(lines(out)) == 5

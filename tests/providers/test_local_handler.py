@@ -131,17 +131,17 @@ def test_after_a_real_crash_the_next_call_starts_a_fresh_worker() -> None:
 @pytest.mark.local_model
 @needs_model
 def test_real_local_model_on_a_text_longer_than_its_context_gives_a_record() -> None:
-    """The five corpus articles and the first again, joined (about 4,500 SmolLM2 tokens,
-    4.9 characters a token), against a 4096-token context: read in pieces that fit beside
-    the prompt and the answer, and merged."""
+    """The five corpus articles twice and the first again (about 8,500 SmolLM2 tokens, 4.9
+    characters a token) against the default 8192-token context: read in pieces that fit
+    beside the prompt and a full answer, and merged."""
     from summarizer.extract import Summarizer, build_article, load_prompts
     from summarizer.extract.chunking import split
     from summarizer.providers import LazyProvider
     from summarizer.settings import Settings
 
-    files = [*sorted(CORPUS.glob("*.txt")), ARTICLE]
+    files = [*sorted(CORPUS.glob("*.txt")) * 2, ARTICLE]
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in files)
-    settings = Settings(provider="local", local_n_ctx=4096, max_tokens=2048)
+    settings = Settings(provider="local")
     assert len(text) > 5 * settings.local_n_ctx
     summarizer = Summarizer(LazyProvider(settings), load_prompts(), None, settings)
     article = build_article(ArticleRequest(text=text, published_at="2025-06-15"), 100_000)

@@ -276,7 +276,7 @@ def test_replay_over_the_five_articles(settings: Settings) -> None:
         for body in bodies:
             response = c.post("/v1/summaries?cache=false", json=body)
             assert response.status_code == 200, response.text
-            assert response.json()["provenance"]["model"] == "SmolLM2-135M-Instruct.Q4_1"
+            assert response.json()["provenance"]["model"] == "claude-standin"
         job = c.post("/v1/batches", json={"articles": bodies}).json()
         status = wait_for(c, job["id"])
         assert (status["done"], status["ok"]) == (5, 5)
