@@ -41,11 +41,11 @@ class StubConfig:
     script: list[str] = field(default_factory=list)  # forced outcomes of the first requests
 
 
-def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
-    quote = " ".join(article.split())[:120].strip() or "news"
-    event = {
+def statement(description: str, quote: str) -> dict[str, Any]:
+    """A draft event: a reported statement, quoting `quote`."""
+    return {
         "type": "statement",
-        "description": "The article reports a development.",
+        "description": description,
         "actors": [],
         "targets": [],
         "locations": [],
@@ -55,6 +55,11 @@ def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
         "other_story": False,
         "evidence": [quote],
     }
+
+
+def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
+    quote = " ".join(article.split())[:120].strip() or "news"
+    event = statement("The article reports a development.", quote)
     return {
         "summary": quote,
         "actors": [] if valid else [{"name": "X", "type": "militia"}],

@@ -11,6 +11,7 @@ from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_message import ChatCompletionMessage
 from openai.types.completion_usage import CompletionUsage
 
+from bench.stub_server import statement
 from summarizer.core import DraftRecord
 
 
@@ -100,21 +101,7 @@ class ReadingProvider(FakeProvider):
             for name in self.NAMES
             if any(name in s for s in sentences)
         ]
-        events = [
-            {
-                "type": "statement",
-                "description": s.strip()[:80],
-                "actors": [],
-                "targets": [],
-                "locations": [],
-                "when": None,
-                "status": "reported",
-                "casualties": None,
-                "other_story": False,
-                "evidence": [s.strip()],
-            }
-            for s in sentences
-        ]
+        events = [statement(s.strip()[:80], s.strip()) for s in sentences]
         return DraftRecord.model_validate(
             {
                 "summary": (sentences or [text])[0].strip(),
