@@ -10,6 +10,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import diskcache
 import pydantic_core
@@ -69,9 +70,11 @@ class RecordCache:
         head, tail = template
         return head + article.model_dump_json() + tail
 
-    def put(self, key: str, record: SummaryRecord) -> None:
+    def put(self, key: str, record: SummaryRecord, text: str | None = None) -> None:
         # JSON, not pickle: entries stay readable and hold nothing but the record.
         self._cache.set(key, record.model_dump_json())
+        if text is not None:  # what the record's offsets index, for its page (`view`)
+            self._cache.set(f"text:{key}", text)
         self.link(key, record.article)
 
     def link(self, key: str, article: ArticleMeta) -> None:
@@ -83,12 +86,21 @@ class RecordCache:
 
     def by_id(self, article_id: str) -> str | None:
         """The record last served under this article id, with that caller's metadata."""
-        raw = self._cache.get(f"id:{article_id}")
-        link = json.loads(raw) if isinstance(raw, str) else None
+        link = self._link(article_id)
         return self.hit(link["key"], ArticleMeta.model_validate(link["article"])) if link else None
 
+    def text_by_id(self, article_id: str) -> str | None:
+        """The article text of the record last served under this id, if it was kept."""
+        link = self._link(article_id)
+        text = self._cache.get(f"text:{link['key']}") if link else None
+        return text if isinstance(text, str) else None
+
+    def _link(self, article_id: str) -> dict[str, Any] | None:
+        raw = self._cache.get(f"id:{article_id}")
+        return json.loads(raw) if isinstance(raw, str) else None
+
     def stats(self) -> CacheStats:
-        records = sum(1 for key in self._cache.iterkeys() if not str(key).startswith("id:"))
+        records = sum(1 for key in self._cache.iterkeys() if ":" not in str(key))
         return CacheStats(self.directory, records, self._cache.volume())
 
     def clear(self) -> int:

@@ -107,7 +107,7 @@ class Summarizer:
         )
         record.warnings.extend(unresolved_references(record))
         if store and self.cache is not None:
-            self.cache.put(self._key(article), record)
+            self.cache.put(self._key(article), record, article.text)
         return record
 
     def _piece(self, article: Article, n: int, piece: Piece) -> list[tuple[Findings, Usage]]:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers
@@ -263,6 +263,26 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
         if record is None:
             raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
         return Response(record, media_type="application/json")
+
+    @app.get(
+        "/v1/summaries/{article_id}/view",
+        dependencies=auth,
+        response_class=HTMLResponse,
+        responses=errors(401, 404, 422),
+    )
+    def cached_summary_view(
+        article_id: str, cache: Annotated[RecordCache, Depends(get_cache)]
+    ) -> HTMLResponse:
+        """The cached record as a page, its quotes highlighted in the article text."""
+        from summarizer.view import render_record  # the page stack, only for pages
+
+        record = cache.by_id(article_id)
+        if record is None:
+            raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
+        page = render_record(
+            SummaryRecord.model_validate_json(record), cache.text_by_id(article_id)
+        )
+        return HTMLResponse(page)
 
     @app.post(
         "/v1/batches",

@@ -92,6 +92,20 @@ def test_get_by_id_returns_the_cached_record_or_404(client: TestClient) -> None:
     error_of(client.get("/v1/summaries/unknown"), 404, "not_found")
 
 
+def test_the_view_of_a_cached_record_is_its_page_with_quotes_highlighted(
+    client: TestClient,
+) -> None:
+    from tests.view.marks import check_highlights
+
+    record = SummaryRecord.model_validate(
+        client.post("/v1/summaries", json={"text": TEXT, "id": "v1"}).json()
+    )
+    page = client.get("/v1/summaries/v1/view")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    check_highlights(page.text, record, TEXT)
+    error_of(client.get("/v1/summaries/unknown/view"), 404, "not_found")
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [

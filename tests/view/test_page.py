@@ -1,0 +1,130 @@
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.core import SummaryRecord, When
+from summarizer.extract.grounding import Grounder
+from summarizer.extract.pipeline import Summarizer
+from summarizer.view import render_index, render_record
+from summarizer.view.page import IndexEntry
+from tests.conftest import corpus_article
+from tests.view.marks import Marks, check_highlights
+
+HOSTILE = (
+    'Breaking: <script>alert("x")</script> & <b>bold</b> claims.\n'
+    "Kataib Hezbollah said it would strike."
+)
+
+
+def record_for(summarizer: Summarizer) -> tuple[SummaryRecord, str]:
+    article = corpus_article("000")
+    return summarizer.summarize(article), article.text
+
+
+def test_every_grounded_quote_has_exactly_one_highlight(summarizer: Summarizer) -> None:
+    record, text = record_for(summarizer)
+    marks = check_highlights(render_record(record, text), record, text)
+    assert {"actors", "threats"} <= set().union(*marks.classes.values())
+
+
+def test_crossing_quotes_are_one_highlight_each_split_where_they_cross(
+    summarizer: Summarizer,
+) -> None:
+    record, text = record_for(summarizer)
+    grounder = Grounder(text)
+    first, second = text[0:60], text[40:120]
+    actor = record.actors[0].model_copy(update={"evidence": [grounder.locate(first)]})
+    place = record.locations[0].model_copy(update={"evidence": [grounder.locate(second)]})
+    crossing = record.model_copy(update={"actors": [actor], "locations": [place]})
+    marks = check_highlights(render_record(crossing, text), crossing, text)
+    assert sorted(marks.parts.values())[-1] == 2  # the later quote is two adjacent elements
+
+
+def test_html_in_the_article_and_the_record_is_shown_as_text(summarizer: Summarizer) -> None:
+    record, _ = record_for(summarizer)
+    hostile = record.model_copy(update={"summary": "<img src=x onerror=alert(1)>", "actors": []})
+    page = render_record(hostile, HOSTILE)
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert Marks(page).article == HOSTILE
+
+
+def test_the_page_shows_events_by_date_warnings_ungrounded_quotes_and_provenance(
+    summarizer: Summarizer,
+) -> None:
+    record, text = record_for(summarizer)
+    early, late = (
+        record.events[0],
+        record.events[0].model_copy(
+            update={
+                "description": "A later event.",
+                "when": When(
+                    text="on 20 June", date=dt.date(2025, 6, 20), end_date=None, precision="day"
+                ),
+            }
+        ),
+    )
+    undated = early.model_copy(update={"description": "An undated event.", "when": None})
+    shown = record.model_copy(update={"events": [late, undated, early]})
+    page = render_record(shown, text)
+    order = [page.index(s) for s in (early.description, "A later event.", "An undated event.")]
+    assert order == sorted(order)
+    assert all(w.replace("'", "&#39;") in page for w in record.warnings)
+    assert "a sentence the article does not contain at all" in page  # the ungrounded quote
+    assert record.provenance.model in page and record.provenance.prompt_version in page
+    # Self-contained: no script, style or image is fetched from anywhere.
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
+
+
+def test_without_the_text_the_page_says_so(summarizer: Summarizer) -> None:
+    record, _ = record_for(summarizer)
+    page = render_record(record, None)
+    assert "article text was not given" in page and "<mark" not in page
+
+
+def test_the_index_links_each_record_with_counts_and_marks(summarizer: Summarizer) -> None:
+    record, _ = record_for(summarizer)
+    page = render_index(
+        [IndexEntry("000", "000.html", record), IndexEntry("bad", None, None, "empty text")],
+        "results.jsonl",
+    )
+    assert 'href="000.html"' in page and "failed: empty text" in page
+    assert "threats</span>" in page and f"{len(record.warnings)} warnings" in page
+
+
+def test_cli_writes_a_page_and_a_results_index(summarizer: Summarizer, tmp_path: Path) -> None:
+    record, text = record_for(summarizer)
+    (tmp_path / "000.json").write_text(record.model_dump_json())
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "000", "text": text}) + "\n")
+    runner = CliRunner()
+    page = tmp_path / "p.html"
+    args = ["view", str(tmp_path / "000.json"), "--text", str(tmp_path / "in.jsonl")]
+    one = runner.invoke(app, [*args, "-o", str(page)])
+    assert one.exit_code == 0, one.output
+    check_highlights(page.read_text(), record, text)  # the text found by the record's id
+    failed = {"id": "x", "error": {"type": "invalid_input", "message": "empty"}}
+    lines = [record.model_dump_json(), json.dumps(failed)]
+    (tmp_path / "results.jsonl").write_text("\n".join(lines) + "\n")
+    site = tmp_path / "site"
+    many = runner.invoke(app, ["view", str(tmp_path / "results.jsonl"), "-o", str(site)])
+    assert many.exit_code == 0, many.output
+    assert "failed: empty" in (site / "index.html").read_text()
+    # No --text: the cache kept the text when the record was made.
+    check_highlights((site / "000.html").read_text(), record, text)
+
+
+def test_cli_view_of_a_file_that_is_not_a_record_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text('{"summary": 1}')
+    result = CliRunner().invoke(
+        app, ["view", str(tmp_path / "x.json"), "-o", str(tmp_path / "x.html")]
+    )
+    assert result.exit_code == 2
+    assert "is not a summary record" in result.stderr and "Traceback" not in result.output
+    missing = CliRunner().invoke(
+        app, ["view", str(tmp_path / "none.json"), "-o", str(tmp_path / "y.html")]
+    )
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr
