@@ -20,6 +20,7 @@ from summarizer.choices import ProviderName
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchStats
+    from summarizer.core import ArticleRequest
     from summarizer.evals import SetResult
     from summarizer.extract import Summarizer
     from summarizer.settings import Settings
@@ -73,6 +74,29 @@ def read_input(path: str) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
+def read_request(path: str) -> ArticleRequest:
+    """The article a `summarize` argument names: a URL to fetch, a file or stdin."""
+    from summarizer.core import ArticleRequest
+    from summarizer.extract import request_from_bytes
+
+    if path.startswith(("http://", "https://")):
+        return ArticleRequest(url=path, fetch=True)
+    suffix = Path(path).suffix.lower()
+    as_json = {".json": True, ".txt": False}.get(suffix)
+    source = "stdin" if path == "-" else path
+    return request_from_bytes(read_input(path), source, as_json, suffix in (".html", ".htm"))
+
+
+def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
+    """The request with its page read, when it is HTML or a URL (the CLI may fetch)."""
+    if request.html is None and not request.fetch:
+        return request
+    from summarizer import pages
+
+    limits = pages.Limits(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_private)
+    return pages.read(request, limits)
+
+
 def emit(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -101,7 +125,10 @@ Passes = Annotated[
 
 @app.command()
 def summarize(
-    path: Annotated[str, typer.Argument(help="Article file (.txt or .json), or - for stdin")],
+    path: Annotated[
+        str,
+        typer.Argument(help="Article file (.txt, .json or .html), an http(s) URL, or - for stdin"),
+    ],
     published_at: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD")] = None,
     title: Annotated[str | None, typer.Option()] = None,
     url: Annotated[str | None, typer.Option()] = None,
@@ -113,19 +140,18 @@ def summarize(
     ] = False,
 ) -> None:
     """Summarise one article and print its record as JSON."""
-    from summarizer.extract import build_article, parse_date, request_from_bytes
+    from summarizer.extract import build_article, parse_date
 
     with clear_errors():
         settings = load_settings(provider=provider, model=model, passes=passes)
-        as_json = {".json": True, ".txt": False}.get(Path(path).suffix.lower())
-        request = request_from_bytes(read_input(path), "stdin" if path == "-" else path, as_json)
+        request = read_request(path)
         given = {
             "title": title,
             "url": url,
             "published_at": parse_date(published_at) if published_at else None,
         }
         request = request.model_copy(update={k: v for k, v in given.items() if v is not None})
-        article = build_article(request, settings.max_chars)
+        article = build_article(read_page(request, settings), settings.max_chars)
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
         record = summarizer.summarize(article, use_cache=not no_cache)
         emit(record.model_dump(mode="json"))

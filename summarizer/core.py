@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -275,13 +283,38 @@ class ChunkPlan(_Strict):
 
 
 class ArticleRequest(_Strict):
-    """An article as a caller submits it (API body, JSON file, JSONL line)."""
+    """An article as a caller submits it (API body, JSON file, JSONL line): its text, a
+    web page's HTML, or a URL to fetch (`fetch: true`)."""
 
-    text: Annotated[str, StringConstraints(min_length=1)]
+    text: Annotated[str, StringConstraints(min_length=1)] | None = None
+    html: Annotated[str, StringConstraints(min_length=1)] | None = None
     title: str | None = None
     url: str | None = None
+    fetch: bool = Field(default=False, description="Fetch the page at `url` and read it")
     published_at: IsoDate = None
     id: str | None = None
+    # What reading a page found out about the article, said in the record's warnings.
+    _notes: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArticleRequest:
+        given = [self.text is not None, self.html is not None, self.fetch]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of text, html, or url with fetch: true")
+        if self.fetch and not self.url:
+            raise ValueError("fetch: true needs a url")
+        return self
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
+
+    def with_page(self, text: str, notes: tuple[str, ...], **found: object) -> ArticleRequest:
+        """This request with a page's text, and its metadata where the caller gave none."""
+        fill = {k: v for k, v in found.items() if getattr(self, k) is None and v is not None}
+        read = self.model_copy(update={"text": text, "html": None, "fetch": False, **fill})
+        read._notes = notes
+        return read
 
 
 class GenerationParams(_Strict):

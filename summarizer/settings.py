@@ -89,6 +89,17 @@ class Settings(BaseSettings):
     chunk_concurrency: int = Field(
         default=4, ge=1, description="Pieces of one article in flight (remote providers)"
     )
+    fetch_timeout: float = Field(default=15.0, description="Seconds to fetch a page by URL")
+    fetch_max_bytes: int = Field(
+        default=5 * 1024 * 1024, description="Largest page fetched by URL, in bytes"
+    )
+    fetch_private: bool = Field(
+        default=False,
+        description="Allow fetching private, loopback and link-local addresses",
+    )
+    api_fetch: bool = Field(
+        default=False, description="Let API callers have a URL fetched (`fetch: true`)"
+    )
     max_reasks: int = Field(default=2, description="Re-asks after schema-invalid output")
     max_attempts: int = Field(default=4, description="Transport attempts per model call")
     max_backoff: float = Field(default=30.0, description="Longest wait between attempts (s)")

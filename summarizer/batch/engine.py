@@ -22,8 +22,9 @@ from summarizer.extract import (
     request_from_bytes,
     request_from_json,
 )
+from summarizer.pages import read_html
 
-SUFFIXES = (".txt", ".json", ".jsonl")
+SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,17 @@ class BatchStats:
 
 
 def item_for(request: ArticleRequest) -> BatchItem:
+    """The article to run, its HTML read (a batch fetches no URLs); its id is the
+    caller's, else the content id of its text."""
+    try:
+        request = read_html(request)
+    except InputError as exc:
+        source = request.html or request.url or ""
+        return BatchItem(request.id or content_id(source), error=exc)
+    assert request.text is not None  # read_html leaves text or raises
     article_id = request.id or content_id(normalize_text(request.text))
-    return BatchItem(article_id, request.model_copy(update={"id": article_id}))
+    read = request.model_copy(update={"id": article_id})
+    return BatchItem(article_id, read)
 
 
 def read_inputs(paths: Iterable[Path]) -> list[BatchItem]:
@@ -76,7 +86,9 @@ def read_inputs(paths: Iterable[Path]) -> list[BatchItem]:
 def _read_file(path: Path) -> list[BatchItem]:
     if path.suffix != ".jsonl":
         try:
-            request = request_from_bytes(path.read_bytes(), str(path), path.suffix == ".json")
+            html = path.suffix in (".html", ".htm")
+            raw = path.read_bytes()
+            request = request_from_bytes(raw, str(path), path.suffix == ".json", html)
         except InputError as exc:
             return [BatchItem(str(path), error=exc)]
         return [item_for(request)]

@@ -22,6 +22,7 @@ from summarizer.core import ArticleMeta, ArticleRequest, InputError, InputTooLar
 class Article:
     text: str
     meta: ArticleMeta
+    notes: tuple[str, ...] = ()  # what reading its page found (where published_at came from)
 
 
 def normalize_text(text: str) -> str:
@@ -41,6 +42,8 @@ def parse_date(value: str) -> dt.date:
 
 
 def build_article(request: ArticleRequest, max_chars: int) -> Article:
+    if request.text is None:  # HTML and URLs are read first (`summarizer.pages`)
+        raise InputError("the article has no text: its page was not read")
     text = normalize_text(request.text)
     if not text.strip():
         raise InputError("article text is empty")
@@ -58,7 +61,7 @@ def build_article(request: ArticleRequest, max_chars: int) -> Article:
         url=request.url,
         published_at=request.published_at,
     )
-    return Article(text=text, meta=meta)
+    return Article(text=text, meta=meta, notes=request.notes)
 
 
 def decode(raw: bytes, source: str) -> str:
@@ -82,18 +85,21 @@ def request_from_json(data: object, source: str) -> ArticleRequest:
         raise InputError(f"{source}: field '{where}': {first['msg']}") from None
 
 
-def request_from_bytes(raw: bytes, source: str, as_json: bool | None = None) -> ArticleRequest:
-    """Plain text, or a JSON object `{text, title?, url?, published_at?, id?}`.
+def request_from_bytes(
+    raw: bytes, source: str, as_json: bool | None = None, as_html: bool = False
+) -> ArticleRequest:
+    """Plain text, a web page (`as_html`), or a JSON object `{text | html | url and fetch,
+    title?, url?, published_at?, id?}`.
 
     `as_json=None` decides by content: text whose first non-blank character is `{`.
     """
     text = decode(raw, source)
     if as_json is None:
-        as_json = text.lstrip().startswith("{")
+        as_json = not as_html and text.lstrip().startswith("{")
     if not as_json:
         if not text.strip():
             raise InputError(f"{source}: article text is empty")
-        return ArticleRequest(text=text)
+        return ArticleRequest(html=text) if as_html else ArticleRequest(text=text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -103,7 +103,7 @@ class Summarizer:
             events=found.events,
             threats=found.threats,
             provenance=provenance,
-            warnings=found.warnings,
+            warnings=[*article.notes, *found.warnings],
         )
         record.warnings.extend(unresolved_references(record))
         if store and self.cache is not None:

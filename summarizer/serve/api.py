@@ -5,6 +5,7 @@ input."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -17,12 +18,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from summarizer import pages
 from summarizer.core import (
     ArticleRequest,
     ConfigError,
@@ -68,7 +70,9 @@ def _status_of(exc: SummarizerError) -> int:
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorBody} for code in codes}
+    # Errors are JSON on every route, a page route's too.
+    json_body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    return {code: {"model": ErrorBody, "content": json_body} for code in codes}
 
 
 class Service:
@@ -223,6 +227,44 @@ def body_limits(settings: Settings) -> dict[str, int]:
     return {"/v1/summaries": summary, "/v1/batches": settings.max_body_bytes}
 
 
+# The summary body: an article as JSON, or a web page as `text/html`.
+ARTICLE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ArticleRequest.model_json_schema()},
+            "text/html": {"schema": {"type": "string", "minLength": 1}},
+        },
+    }
+}
+
+
+async def article_body(request: Request) -> ArticleRequest:
+    """The article in a summary request: JSON, or a page sent as `text/html`."""
+    raw = await request.body()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if media == "text/html":
+            return ArticleRequest(html=raw.decode("utf-8", errors="replace"))
+        # json, not pydantic's parser: that refuses a lone surrogate as "not JSON", where
+        # the input stage names it precisely.
+        return ArticleRequest.model_validate(json.loads(raw))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise RequestValidationError([{"type": "json_invalid", "loc": ("body",)}]) from None
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        ) from None
+
+
+def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
+    """A page's text for the request; a URL is fetched only where the server allows it."""
+    if not settings.api_fetch:
+        return pages.read_html(request)
+    limits = pages.Limits(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_private)
+    return pages.read(request, limits)
+
+
 def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
     @app.post(
         "/v1/summaries",
@@ -230,13 +272,16 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
         response_model=SummaryRecord,
         responses=errors(401, 413, 422, 502, 503, 504),
         max_body_size=body_limits(settings)["/v1/summaries"],
+        openapi_extra=ARTICLE_BODY,
     )
     async def summarize(
-        body: ArticleRequest,
+        body: Annotated[ArticleRequest, Depends(article_body)],
         service: Annotated[Service, Depends(get_service)],
         summarizer: Annotated[Summarizer, Depends(get_summarizer)],
         cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
     ) -> Response:
+        if body.html is not None or body.fetch:  # reading a page blocks: not on the loop
+            body = await run_in_threadpool(read_page, body, summarizer.settings)
         article = build_article(body, summarizer.settings.max_chars)
         # A cache hit is a local read, answered here as the stored JSON, even at the
         # concurrency limit; only a miss, which waits on the model, takes a slot and a

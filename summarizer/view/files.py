@@ -23,7 +23,7 @@ def texts_from_inputs(paths: Iterable[Path]) -> dict[str, str]:
     return {
         item.id: normalize_text(item.request.text)
         for item in read_inputs(paths)
-        if item.request is not None
+        if item.request is not None and item.request.text is not None
     }
 
 
