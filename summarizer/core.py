@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    ValidationError,
     model_validator,
 )
 
@@ -326,6 +327,12 @@ class GenerationParams(_Strict):
 
 
 # --- Errors ---------------------------------------------------------------------------
+
+
+def first_problem(exc: ValidationError, whole: str) -> str:
+    """A validation error in a line: where the first problem is, and what it is."""
+    first = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in first['loc']) or whole}: {first['msg']}"
 
 
 class SummarizerError(Exception):

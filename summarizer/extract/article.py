@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from summarizer.core import ArticleMeta, ArticleRequest, InputError, InputTooLarge
+from summarizer.core import (
+    ArticleMeta,
+    ArticleRequest,
+    InputError,
+    InputTooLarge,
+    first_problem,
+)
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,7 @@ def request_from_json(data: object, source: str) -> ArticleRequest:
     try:
         return ArticleRequest.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise InputError(f"{source}: field '{where}': {first['msg']}") from None
+        raise InputError(f"{source}: field {first_problem(exc, 'body')}") from None
 
 
 def request_from_bytes(

@@ -257,6 +257,13 @@ async def article_body(request: Request) -> ArticleRequest:
         ) from None
 
 
+def cached_record(cache: RecordCache, article_id: str) -> str:
+    record = cache.by_id(article_id)
+    if record is None:
+        raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
+    return record
+
+
 def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
     """A page's text for the request; a URL is fetched only where the server allows it."""
     if not settings.api_fetch:
@@ -304,10 +311,7 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
     def cached_summary(
         article_id: str, cache: Annotated[RecordCache, Depends(get_cache)]
     ) -> Response:
-        record = cache.by_id(article_id)
-        if record is None:
-            raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
-        return Response(record, media_type="application/json")
+        return Response(cached_record(cache, article_id), media_type="application/json")
 
     @app.get(
         "/v1/summaries/{article_id}/view",
@@ -321,13 +325,8 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
         """The cached record as a page, its quotes highlighted in the article text."""
         from summarizer.view import render_record  # the page stack, only for pages
 
-        record = cache.by_id(article_id)
-        if record is None:
-            raise ApiError(404, "not_found", f"no cached record for article {article_id!r}")
-        page = render_record(
-            SummaryRecord.model_validate_json(record), cache.text_by_id(article_id)
-        )
-        return HTMLResponse(page)
+        record = SummaryRecord.model_validate_json(cached_record(cache, article_id))
+        return HTMLResponse(render_record(record, cache.text_by_id(article_id)))
 
     @app.post(
         "/v1/batches",

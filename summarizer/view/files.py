@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from summarizer.batch import read_inputs
-from summarizer.core import InputError, SummaryRecord
+from summarizer.core import InputError, SummaryRecord, first_problem
 from summarizer.extract import normalize_text
 from summarizer.record import write_atomic
 from summarizer.view.page import IndexEntry, page_name, render_index, render_record
@@ -31,9 +31,9 @@ def _record(data: object, source: str) -> SummaryRecord:
     try:
         return SummaryRecord.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "record"
-        raise InputError(f"{source} is not a summary record: {where}: {first['msg']}") from None
+        raise InputError(
+            f"{source} is not a summary record: {first_problem(exc, 'record')}"
+        ) from None
 
 
 def _load(path: Path) -> list[IndexEntry]:
