@@ -16,6 +16,7 @@ Run alone for benchmarks: `python -m bench.stub_server --latency 0.2` prints its
 from __future__ import annotations
 
 import argparse
+import email
 import json
 import random
 import re
@@ -39,6 +40,19 @@ class StubConfig:
     hang: float = 3.0
     seed: int = 0
     script: list[str] = field(default_factory=list)  # forced outcomes of the first requests
+    batch: BatchFaults = field(default_factory=lambda: BatchFaults())
+
+
+@dataclass
+class BatchFaults:
+    """How the stub's Batch API misbehaves: polls before a batch ends, 5xx answers to
+    polls, every n-th item failed, the batch expiring half done, a torn output file."""
+
+    polls: int = 1
+    poll_errors: int = 0
+    fail_every: int = 0
+    expire: bool = False
+    partial: bool = False
 
 
 def statement(description: str, quote: str) -> dict[str, Any]:
@@ -105,9 +119,117 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # room for a benchmark's bursts of connections
 
 
+def answer(request: dict[str, Any], valid: bool = True) -> dict[str, Any]:
+    """The stub model's answer to one chat request: a draft from the article it carries."""
+    text = "\n".join(str(m.get("content")) for m in request["messages"])
+    match = _ARTICLE.search(text)  # after a re-ask the article is further back
+    return completion(request, draft_for(match.group(1) if match else "", valid=valid))
+
+
+class BatchAPI:
+    """`/v1/files` and `/v1/batches`: a batch runs when it is polled, with `BatchFaults`."""
+
+    def __init__(self, faults: BatchFaults) -> None:
+        self.faults = faults
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.created = 0
+        self._polls: dict[str, int] = {}
+        self._poll_errors = faults.poll_errors
+
+    def upload(self, content_type: str, body: bytes) -> dict[str, Any]:
+        form = email.message_from_bytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        data = b""
+        for part in form.walk():  # the multipart form's file field
+            if part.get_filename():
+                payload = part.get_payload(decode=True)
+                data = payload if isinstance(payload, bytes) else b""
+        file_id = f"file-{len(self.files)}"
+        self.files[file_id] = data
+        return {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(data),
+            "created_at": 0,
+            "filename": "requests.jsonl",
+            "purpose": "batch",
+            "status": "processed",
+        }
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.created += 1
+        batch_id = f"batch-{len(self.batches)}"
+        lines = self.files[body["input_file_id"]].decode().splitlines()
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "input_file_id": body["input_file_id"],
+            "completion_window": "24h",
+            "status": "in_progress",
+            "created_at": 0,
+            "output_file_id": None,
+            "error_file_id": None,
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+        }
+        self._polls[batch_id] = self.faults.polls
+        return self.batches[batch_id]
+
+    def poll(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        if self._poll_errors > 0:
+            self._poll_errors -= 1
+            return 500, {"error": {"message": "stub fault while polling"}}
+        batch = self.batches[batch_id]
+        if batch["status"] == "in_progress":
+            self._polls[batch_id] -= 1
+            if self._polls[batch_id] < 0:
+                self._finish(batch)
+        return 200, batch
+
+    def cancel(self, batch_id: str) -> dict[str, Any]:
+        self.batches[batch_id]["status"] = "cancelled"
+        return self.batches[batch_id]
+
+    def _finish(self, batch: dict[str, Any]) -> None:
+        lines = self.files[batch["input_file_id"]].decode().splitlines()
+        if self.faults.expire:
+            lines = lines[: len(lines) // 2]
+        out, errors = [], []
+        for n, line in enumerate(lines, 1):
+            item = json.loads(line)
+            if self.faults.fail_every and n % self.faults.fail_every == 0:
+                error = {"code": "server_error", "message": "stub item failure"}
+                errors.append(
+                    {
+                        "id": f"r{n}",
+                        "custom_id": item["custom_id"],
+                        "response": None,
+                        "error": error,
+                    }
+                )
+                continue
+            response = {"status_code": 200, "request_id": f"r{n}", "body": answer(item["body"])}
+            out.append(
+                {"id": f"r{n}", "custom_id": item["custom_id"], "response": response, "error": None}
+            )
+        content = "".join(json.dumps(o) + "\n" for o in out).encode()
+        if self.faults.partial:
+            content = content[: len(content) * 2 // 3]  # cut mid-line
+        batch["output_file_id"] = self._store(content)
+        batch["error_file_id"] = self._store("".join(json.dumps(e) + "\n" for e in errors).encode())
+        batch["status"] = "expired" if self.faults.expire else "completed"
+        batch["request_counts"].update(completed=len(out), failed=len(errors))
+
+    def _store(self, content: bytes) -> str:
+        file_id = f"file-{len(self.files)}"
+        self.files[file_id] = content
+        return file_id
+
+
 class StubServer:
     def __init__(self, config: StubConfig | None = None) -> None:
         self.config = config or StubConfig()
+        self.batch_api = BatchAPI(self.config.batch)
         self.served: Counter[str] = Counter()
         self.arrivals: list[float] = []
         self.requests: list[dict[str, Any]] = []
@@ -156,8 +278,23 @@ class StubServer:
             def log_message(self, *_: Any) -> None:  # quiet: tests read counters instead
                 pass
 
+            def do_GET(self) -> None:
+                parts = self.path.rstrip("/").split("/")  # /v1/batches/<id>, /v1/files/<id>/content
+                with stub._lock:
+                    if parts[2:3] == ["batches"]:
+                        status, data = stub.batch_api.poll(parts[3])
+                        self._send(status, data, {})
+                        return
+                    content = stub.batch_api.files.get(parts[3], b"")
+                self._send_bytes(200, content)
+
             def do_POST(self) -> None:
-                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if not self.path.endswith("/chat/completions"):
+                    with stub._lock:
+                        self._send(200, self._batch_post(body), {})
+                    return
+                request = json.loads(body)
                 time.sleep(stub.config.latency)
                 fault = stub.outcome(request)
                 if fault in ("hang", "drop"):
@@ -172,11 +309,15 @@ class StubServer:
                     )
                     self._send(int(fault), {"error": {"message": f"stub fault {fault}"}}, headers)
                     return
-                text = "\n".join(str(m.get("content")) for m in request["messages"])
-                match = _ARTICLE.search(text)  # after a re-ask the article is further back
-                draft = draft_for(match.group(1) if match else "", valid=fault != "invalid")
-                body = json.dumps(completion(request, draft)).encode()
+                body = json.dumps(answer(request, valid=fault != "invalid")).encode()
                 self._send_bytes(200, body[: len(body) // 2] if fault == "truncated" else body)
+
+            def _batch_post(self, body: bytes) -> dict[str, Any]:
+                if self.path.endswith("/files"):
+                    return stub.batch_api.upload(self.headers["Content-Type"], body)
+                if self.path.endswith("/cancel"):
+                    return stub.batch_api.cancel(self.path.split("/")[3])
+                return stub.batch_api.create(json.loads(body))
 
             def _send(self, status: int, data: dict[str, Any], headers: dict[str, str]) -> None:
                 self._send_bytes(status, json.dumps(data).encode(), headers)

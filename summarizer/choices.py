@@ -9,3 +9,4 @@ ProviderName = Literal["local", "openai", "replay"]
 InstructorMode = Literal["tools", "json_schema", "md_json"]
 # Whether llama.cpp may use its extra CPU buffer types (AMX, repacked weights).
 ExtraBuffers = Literal["auto", "on", "off"]
+BatchVia = Literal["sync", "batch-api"]

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from summarizer.choices import ProviderName
+from summarizer.choices import BatchVia, ProviderName
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchStats
     from summarizer.core import ArticleRequest
     from summarizer.evals import SetResult
     from summarizer.extract import Summarizer
+    from summarizer.providers.base import BatchState
     from summarizer.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -171,6 +172,13 @@ def batch(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Run again the articles that failed before")
     ] = False,
+    via: Annotated[
+        BatchVia,
+        typer.Option(help="sync: call the model per article; batch-api: the provider's Batch API"),
+    ] = "sync",
+    poll_seconds: Annotated[
+        float, typer.Option(min=0.0, help="With --via batch-api: seconds between polls")
+    ] = 30.0,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
     from rich.console import Console
@@ -183,7 +191,7 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from summarizer.batch import ResultFile, read_inputs, run_batch
+    from summarizer.batch import ResultFile, read_inputs, run_batch, run_batch_api
 
     with clear_errors():
         settings = load_settings(provider=provider, model=model, passes=passes)
@@ -210,9 +218,31 @@ def batch(
                     failed=stats.failed,
                 )
 
-            stats = run_batch(summarizer, items, results, concurrency, not no_cache, advance)
+            if via == "batch-api":
+                batch_task = progress.add_task("batch API", total=None, cached=0, failed=0)
+
+                def polled(state: BatchState) -> None:
+                    progress.update(
+                        batch_task,
+                        description=f"batch {state.id}: {state.status}",
+                        total=state.total or None,
+                        completed=state.completed + state.failed,
+                    )
+
+                stats, state = run_batch_api(
+                    summarizer, items, results, concurrency, poll_seconds, polled, advance
+                )
+            else:
+                stats = run_batch(summarizer, items, results, concurrency, not no_cache, advance)
+                state = None
             advance(stats)
         results.close()
+        if state is not None and state.status != "completed":
+            typer.echo(
+                f"batch {state.id} ended {state.status}: {state.completed} of {state.total} "
+                "answered; rerun with --retry-failed to submit the rest again",
+                err=True,
+            )
         report_batch(stats)
         if stats.failed or stats.failed_before:
             raise typer.Exit(EXIT_FAILED)

@@ -1,5 +1,6 @@
 """Many articles: one JSONL line per input, appended whole, resumable."""
 
+from summarizer.batch.batch_api import run_batch_api, state_path
 from summarizer.batch.engine import (
     BatchStats,
     ResultFile,
@@ -18,4 +19,6 @@ __all__ = [
     "read_inputs",
     "read_results",
     "run_batch",
+    "run_batch_api",
+    "state_path",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -30,4 +31,35 @@ class Provider(Protocol):
 
     def create(self, **request: Any) -> Any:
         """Answer one chat-completions request with an `openai` ChatCompletion."""
+        ...
+
+
+@dataclass(frozen=True)
+class BatchState:
+    """A provider-side batch job, as last polled."""
+
+    id: str
+    status: str  # validating, in_progress, finalizing, completed, failed, expired, cancelled, ...
+    total: int
+    completed: int
+    failed: int
+    output_file: str | None
+    error_file: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed", "expired", "cancelled")
+
+
+class BatchProvider(Provider, Protocol):
+    """A provider that also answers requests in bulk, later and cheaper (OpenAI's Batch API)."""
+
+    def submit_batch(self, requests: dict[str, dict[str, Any]]) -> str:
+        """Upload the requests (by custom id) and start a batch; returns its id."""
+        ...
+
+    def batch_state(self, batch_id: str) -> BatchState: ...
+
+    def batch_answers(self, state: BatchState) -> dict[str, Any]:
+        """Each answered request's ChatCompletion, by custom id (failed items left out)."""
         ...

@@ -4,7 +4,8 @@ llama.cpp server) through the `openai` SDK, with transport retries by tenacity."
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx2
 import openai
@@ -17,9 +18,12 @@ from tenacity import (
 )
 
 from summarizer.core import ConfigError, ContextExceeded, ProviderError, ProviderTimeout
+from summarizer.providers.base import BatchState
 from summarizer.settings import Settings
 
 _RETRYABLE_STATUS = {408, 409, 429}
+BATCH_ENDPOINT = "/v1/chat/completions"
+T = TypeVar("T")
 # OpenAI's error code for a request longer than the model's context window.
 CONTEXT_CODE = "context_length_exceeded"
 
@@ -105,7 +109,65 @@ class OpenAIProvider:
         )
 
     def create(self, **request: Any) -> Any:
+        return self._call(self._client.chat.completions.create, model=self.model, **request)
+
+    def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
-            return self._retrying(self._client.chat.completions.create, model=self.model, **request)
+            return self._retrying(method, *args, **kwargs)
         except (openai.OpenAIError, json.JSONDecodeError) as exc:
             raise to_provider_error(exc) from exc
+
+    # --- The Batch API: the same requests, answered within 24 hours at half the price ---
+
+    def submit_batch(self, requests: dict[str, dict[str, Any]]) -> str:
+        lines = "".join(
+            json.dumps(
+                {
+                    "custom_id": custom_id,
+                    "method": "POST",
+                    "url": BATCH_ENDPOINT,
+                    "body": {"model": self.model, **request},
+                }
+            )
+            + "\n"
+            for custom_id, request in requests.items()
+        )
+        upload = ("requests.jsonl", lines.encode("utf-8"), "application/jsonl")
+        file = self._call(self._client.files.create, file=upload, purpose="batch")
+        batch = self._call(
+            self._client.batches.create,
+            input_file_id=file.id,
+            endpoint=BATCH_ENDPOINT,
+            completion_window="24h",
+        )
+        return str(batch.id)
+
+    def batch_state(self, batch_id: str) -> BatchState:
+        batch = self._call(self._client.batches.retrieve, batch_id)
+        counts = batch.request_counts
+        return BatchState(
+            id=batch.id,
+            status=batch.status,
+            total=counts.total if counts else 0,
+            completed=counts.completed if counts else 0,
+            failed=counts.failed if counts else 0,
+            output_file=batch.output_file_id,
+            error_file=batch.error_file_id,
+        )
+
+    def batch_answers(self, state: BatchState) -> dict[str, Any]:
+        from openai.types.chat import ChatCompletion
+
+        if state.output_file is None:
+            return {}
+        content = self._call(self._client.files.content, state.output_file).text
+        answers: dict[str, Any] = {}
+        for line in content.splitlines():
+            try:  # a partial output file ends in a torn line: the items after it are missing
+                item = json.loads(line)
+                response = item.get("response") or {}
+                if response.get("status_code") == 200:
+                    answers[item["custom_id"]] = ChatCompletion.model_validate(response["body"])
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+                continue
+        return answers

@@ -1,0 +1,140 @@
+"""`summarizer batch --via batch-api`: the same requests as the synchronous path, sent
+through the provider's Batch API (half the price, answered within 24 hours).
+
+1. Every article not yet in the results (and not a cache hit) is run through the pipeline
+   with a capturing provider, which learns the exact requests the synchronous path sends.
+2. They are submitted as one batch; its id is written beside the output at once, so a
+   killed run, rerun with the same arguments, resumes that batch and never submits (and
+   pays for) the same requests twice.
+3. The batch is polled to its end; its answers then go through the in-process engine with
+   a provider that serves them, so validation, re-asks (synchronous, bounded), grounding,
+   dates, names, cache and the one-line-per-input results are exactly the synchronous
+   path's. A request the batch did not answer (a failed item, an expired batch) is an
+   error line naming the batch; `--retry-failed` submits those again, and only those.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from summarizer.batch.engine import BatchItem, BatchStats, ResultFile, run_batch
+from summarizer.core import ConfigError
+from summarizer.extract import Summarizer, build_article
+from summarizer.providers import LazyProvider
+from summarizer.providers.base import BatchProvider, BatchState
+from summarizer.providers.deferred import Answering, Capturing
+from summarizer.record import write_atomic
+
+STATE_SUFFIX = ".batches.json"
+
+
+class Submitted(BaseModel):
+    batch_id: str
+    requests: list[str]  # custom ids: the requests' hashes
+    status: str = "submitted"
+    finished: bool = False
+
+
+class Ledger(BaseModel):
+    """The batches submitted for one results file, kept beside it."""
+
+    batches: list[Submitted] = []
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        try:
+            return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValidationError) as exc:
+            raise ConfigError(f"unreadable batch state {path.name}: {exc}", str(path)) from None
+
+    def save(self, path: Path) -> None:
+        write_atomic(path, self.model_dump_json(indent=2) + "\n")
+
+    def active(self) -> Submitted | None:
+        return next((b for b in self.batches if not b.finished), None)
+
+
+def state_path(results: Path) -> Path:
+    return results.with_name(results.name + STATE_SUFFIX)
+
+
+def batch_provider(summarizer: Summarizer) -> BatchProvider:
+    provider = summarizer.provider
+    built = provider.get() if isinstance(provider, LazyProvider) else provider
+    if not hasattr(built, "submit_batch"):
+        raise ConfigError(f"--via batch-api needs the openai provider, not {provider.name}")
+    return built  # type: ignore[return-value]
+
+
+def run_batch_api(
+    summarizer: Summarizer,
+    items: list[BatchItem],
+    results: ResultFile,
+    concurrency: int,
+    poll_seconds: float,
+    on_state: Callable[[BatchState], None] = lambda _: None,
+    on_done: Callable[[BatchStats], None] = lambda _: None,
+) -> tuple[BatchStats, BatchState | None]:
+    provider = batch_provider(summarizer)
+    ledger_path = state_path(results.path)
+    ledger = Ledger.load(ledger_path)
+    todo = [item for item in items if item.id not in results.ids()]
+    batch = ledger.active() or _submit(summarizer, provider, todo, ledger, ledger_path)
+    state = None
+    answers = {}
+    if batch is not None:
+        state = _poll(provider, batch.batch_id, poll_seconds, on_state)
+        answers = provider.batch_answers(state)
+        batch.status, batch.finished = state.status, True
+        ledger.save(ledger_path)
+    submitted = set(batch.requests) if batch else set()
+    answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")
+    replier = Summarizer(answering, summarizer.prompts, summarizer.cache, summarizer.settings)
+    stats = run_batch(replier, items, results, concurrency, True, on_done)
+    return stats, state
+
+
+def _submit(
+    summarizer: Summarizer,
+    provider: BatchProvider,
+    todo: list[BatchItem],
+    ledger: Ledger,
+    path: Path,
+) -> Submitted | None:
+    """The requests of every article still to do that the cache cannot answer, submitted
+    as one batch and written down before anything else can happen."""
+    capturing = Capturing(provider)
+    capture = Summarizer(capturing, summarizer.prompts, None, summarizer.settings)
+    for item in todo:
+        if item.request is None:
+            continue
+        try:
+            article = build_article(item.request, summarizer.settings.max_chars)
+        except Exception:
+            continue
+        if summarizer.lookup_json(article) is None:
+            capture.extract(article, store=False)
+    if not capturing.requests:
+        return None
+    batch_id = provider.submit_batch(capturing.requests)
+    submitted = Submitted(batch_id=batch_id, requests=list(capturing.requests))
+    ledger.batches.append(submitted)
+    ledger.save(path)
+    return submitted
+
+
+def _poll(
+    provider: BatchProvider, batch_id: str, seconds: float, on_state: Callable[[BatchState], None]
+) -> BatchState:
+    while True:
+        state = provider.batch_state(batch_id)
+        on_state(state)
+        if state.finished:
+            return state
+        time.sleep(seconds)

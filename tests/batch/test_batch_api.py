@@ -1,0 +1,167 @@
+"""`summarizer batch --via batch-api` against the stub's Batch API, fault by fault."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bench.stub_server import BatchFaults, StubConfig, StubServer
+from summarizer.cli import app
+from tests.conftest import CORPUS
+
+ARGS = ["--provider", "openai", "--model", "stub-model", "--poll-seconds", "0"]
+
+
+@pytest.fixture(autouse=True)
+def articles(tmp_path: Path) -> Path:
+    """The five corpus articles, alone in a directory (the batch's input)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for source in CORPUS.glob("*.txt"):
+        (folder / source.name).write_bytes(source.read_bytes())
+    return folder
+
+
+def run(stub: StubServer, out: Path, *extra: str) -> tuple[int, str]:
+    env = {"OPENAI_BASE_URL": stub.url, "OPENAI_API_KEY": "x", "SUMMARIZER_MAX_BACKOFF": "0.05"}
+    result = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(out.parent / "articles"),
+            "--out",
+            str(out),
+            "--via",
+            "batch-api",
+            *ARGS,
+            *extra,
+        ],
+        env=env,
+    )
+    return result.exit_code, result.stderr
+
+
+def lines(out: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def records(out: Path) -> dict[str, dict[str, object]]:
+    found = {}
+    for entry in lines(out):
+        if "error" not in entry:
+            article = entry["article"]
+            assert isinstance(article, dict)
+            found[str(article["id"])] = entry
+    return found
+
+
+def test_one_batch_answers_every_article_through_the_same_pipeline(tmp_path: Path) -> None:
+    with StubServer(StubConfig(batch=BatchFaults(polls=2))) as stub:
+        code, _ = run(stub, tmp_path / "batch.jsonl")
+        assert code == 0
+        assert stub.batch_api.created == 1 and sum(stub.served.values()) == 0  # no sync calls
+        (tmp_path / "cache2").mkdir()
+        env = {"SUMMARIZER_CACHE_DIR": str(tmp_path / "cache2")}
+        sync = CliRunner().invoke(
+            app,
+            ["batch", str(tmp_path / "articles"), "--out", str(tmp_path / "sync.jsonl"), *ARGS],
+            env={"OPENAI_BASE_URL": stub.url, "OPENAI_API_KEY": "x", **env},
+        )
+        assert sync.exit_code == 0, sync.output
+    batch, direct = records(tmp_path / "batch.jsonl"), records(tmp_path / "sync.jsonl")
+    assert len(batch) == 5 and batch.keys() == direct.keys()
+    for key, record in batch.items():
+        assert {**record, "provenance": None} == {**direct[key], "provenance": None}
+    state = json.loads((tmp_path / "batch.jsonl.batches.json").read_text())
+    assert [b["status"] for b in state["batches"]] == ["completed"]
+
+
+@pytest.mark.parametrize(
+    ("faults", "answered"),
+    [
+        (BatchFaults(fail_every=2), 3),  # failed items
+        (BatchFaults(expire=True), 2),  # expired half done
+        (BatchFaults(partial=True), 3),  # output file cut mid-line
+    ],
+)
+def test_unanswered_items_are_error_lines_and_retry_failed_resubmits_only_them(
+    tmp_path: Path, faults: BatchFaults, answered: int
+) -> None:
+    out = tmp_path / "out.jsonl"
+    with StubServer(StubConfig(batch=faults)) as stub:
+        code, stderr = run(stub, out)
+        assert code == 1 and len(lines(out)) == 5 and len(records(out)) == answered
+        errors = [e for e in lines(out) if "error" in e]
+        assert all("batch-0 gave no answer" in str(e["error"]) for e in errors)
+        if faults.expire:
+            assert "batch batch-0 ended expired" in stderr
+        stub.batch_api.faults = BatchFaults()  # the provider recovers
+        code, _ = run(stub, out, "--retry-failed")
+        assert code == 0 and len(lines(out)) == 5 and len(records(out)) == 5
+        second = stub.batch_api.batches["batch-1"]["request_counts"]["total"]
+        assert stub.batch_api.created == 2 and second == 5 - answered
+
+
+def test_server_errors_while_polling_are_retried(tmp_path: Path) -> None:
+    with StubServer(StubConfig(batch=BatchFaults(polls=1, poll_errors=2))) as stub:
+        code, _ = run(stub, tmp_path / "out.jsonl")
+    assert code == 0 and len(records(tmp_path / "out.jsonl")) == 5
+
+
+def test_a_batch_needs_the_openai_provider(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(tmp_path / "articles"),
+            "--out",
+            str(tmp_path / "o.jsonl"),
+            "--via",
+            "batch-api",
+            "--provider",
+            "replay",
+        ],
+    )
+    assert result.exit_code == 2 and "needs the openai provider" in result.stderr
+
+
+def test_sigkill_between_submit_and_download_resumes_the_same_batch(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    ledger = tmp_path / "out.jsonl.batches.json"
+    command = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "batch",
+        str(tmp_path / "articles"),
+        "--out",
+        str(out),
+        "--via",
+        "batch-api",
+        *ARGS[:-1],
+        "0.05",
+    ]
+    with StubServer(StubConfig(batch=BatchFaults(polls=1_000_000))) as stub:
+        env = {**os.environ, "OPENAI_BASE_URL": stub.url, "OPENAI_API_KEY": "x"}
+        first = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not ledger.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ledger.exists(), "the batch was never submitted"
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert stub.batch_api.created == 1
+        stub.batch_api.faults.polls = 0
+        stub.batch_api._polls["batch-0"] = 0  # the provider finishes the batch now
+        again = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert again.returncode == 0, again.stderr
+        assert stub.batch_api.created == 1  # resumed, never submitted (or billed) twice
+    assert len(records(out)) == 5 and len(lines(out)) == 5
