@@ -10,3 +10,4 @@ InstructorMode = Literal["tools", "json_schema", "md_json"]
 # Whether llama.cpp may use its extra CPU buffer types (AMX, repacked weights).
 ExtraBuffers = Literal["auto", "on", "off"]
 BatchVia = Literal["sync", "batch-api"]
+BatchEngine = Literal["local", "ray"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from summarizer.choices import BatchVia, ProviderName
+from summarizer.choices import BatchEngine, BatchVia, ProviderName
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchStats
@@ -179,6 +179,13 @@ def batch(
     poll_seconds: Annotated[
         float, typer.Option(min=0.0, help="With --via batch-api: seconds between polls")
     ] = 30.0,
+    engine: Annotated[
+        BatchEngine,
+        typer.Option(help="local: threads in this process; ray: Ray Data workers (--concurrency)"),
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="With --engine ray: the cluster [default: a local Ray]")
+    ] = None,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
     from rich.console import Console
@@ -191,7 +198,7 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from summarizer.batch import ResultFile, read_inputs, run_batch, run_batch_api
+    from summarizer.batch import ResultFile, read_inputs, run_batch, run_batch_api, run_ray
 
     with clear_errors():
         settings = load_settings(provider=provider, model=model, passes=passes)
@@ -232,6 +239,11 @@ def batch(
                 stats, state = run_batch_api(
                     summarizer, items, results, concurrency, poll_seconds, polled, advance
                 )
+            elif engine == "ray":
+                stats = run_ray(
+                    settings, items, results, concurrency, ray_address, not no_cache, advance
+                )
+                state = None
             else:
                 stats = run_batch(summarizer, items, results, concurrency, not no_cache, advance)
                 state = None

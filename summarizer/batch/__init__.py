@@ -10,6 +10,7 @@ from summarizer.batch.engine import (
     read_results,
     run_batch,
 )
+from summarizer.batch.ray_engine import run_ray
 
 __all__ = [
     "BatchStats",
@@ -20,5 +21,6 @@ __all__ = [
     "read_results",
     "run_batch",
     "run_batch_api",
+    "run_ray",
     "state_path",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarizer.core import ArticleRequest, InputError, SummarizerError, SummaryRecord
+from summarizer.core import ArticleRequest, InputError, SummarizerError
 from summarizer.extract import (
     Summarizer,
     build_article,
@@ -48,6 +48,19 @@ class BatchStats:
     completion_tokens: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+
+    def count(self, item_id: str, entry: dict[str, Any]) -> None:
+        """One output line written: a record or an error."""
+        if "error" in entry:
+            self.failed += 1
+            self.errors.append(f"{item_id}: {entry['error']['message']}")
+            return
+        provenance = entry["provenance"]
+        self.ok += 1
+        self.cached += provenance["cached"]
+        if not provenance["cached"]:
+            self.prompt_tokens += provenance["usage"]["prompt_tokens"]
+            self.completion_tokens += provenance["usage"]["completion_tokens"]
 
 
 # --- Inputs -----------------------------------------------------------------------------
@@ -199,25 +212,14 @@ def run_batch(
 ) -> BatchStats:
     """Summarise every item not yet in `results`; one bad article never stops the run."""
     started = time.perf_counter()
-    done = results.ids()
-    todo = [item for item in items if item.id not in done]
-    stats = BatchStats(total=len(items), skipped=len(items) - len(todo))
-    stats.failed_before = sum(1 for item in items if done.get(item.id) is False)
+    todo, stats = pending(items, results)
     lock = threading.Lock()
 
     def one(item: BatchItem) -> None:
-        entry, record = _summarize(summarizer, item, use_cache)
+        entry = summarize_item(summarizer, item, use_cache)
         results.append(entry)
         with lock:
-            if record is None:
-                stats.failed += 1
-                stats.errors.append(f"{item.id}: {entry['error']['message']}")
-            else:
-                stats.ok += 1
-                stats.cached += record.provenance.cached
-                if not record.provenance.cached:
-                    stats.prompt_tokens += record.provenance.usage.prompt_tokens
-                    stats.completion_tokens += record.provenance.usage.completion_tokens
+            stats.count(item.id, entry)
             on_done(stats)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
@@ -226,14 +228,22 @@ def run_batch(
     return stats
 
 
-def _summarize(
-    summarizer: Summarizer, item: BatchItem, use_cache: bool
-) -> tuple[dict[str, Any], SummaryRecord | None]:
+def pending(items: list[BatchItem], results: ResultFile) -> tuple[list[BatchItem], BatchStats]:
+    """The items not yet in `results`, and the run's counts so far."""
+    done = results.ids()
+    todo = [item for item in items if item.id not in done]
+    stats = BatchStats(total=len(items), skipped=len(items) - len(todo))
+    stats.failed_before = sum(1 for item in items if done.get(item.id) is False)
+    return todo, stats
+
+
+def summarize_item(summarizer: Summarizer, item: BatchItem, use_cache: bool) -> dict[str, Any]:
+    """The item's output line: its record, or an error line."""
     if item.error is not None or item.request is None:
-        return error_line(item.id, item.error or InputError("no article")), None
+        return error_line(item.id, item.error or InputError("no article"))
     try:
         article = build_article(item.request, summarizer.settings.max_chars)
         record = summarizer.summarize(article, use_cache=use_cache)
     except Exception as exc:  # one article's failure, even a bug, must not stop the run
-        return error_line(item.id, exc), None
-    return record.model_dump(mode="json"), record
+        return error_line(item.id, exc)
+    return record.model_dump(mode="json")

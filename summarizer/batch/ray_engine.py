@@ -1,0 +1,100 @@
+"""`summarizer batch --engine ray`: the same inputs through Ray Data, past one process
+and one machine. Each Ray worker builds its own summarizer once (provider, prompts, cache)
+and summarises the articles it is handed; the driver alone appends the output lines, so
+the results file keeps its one-line-per-input, skip-done and `--retry-failed` behaviour.
+A local Ray is started when no address is given."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from summarizer.batch.engine import (
+    BatchItem,
+    BatchStats,
+    ResultFile,
+    error_line,
+    pending,
+    summarize_item,
+)
+from summarizer.core import ArticleRequest, ConfigError, InputError
+from summarizer.extract import RecordCache, Summarizer, load_prompts
+from summarizer.providers import LazyProvider
+from summarizer.settings import Settings
+
+INSTALL = "the ray engine needs Ray: pip install -e '.[ray]'"
+
+
+class SummarizeRows:
+    """A Ray Data actor: one summarizer per worker process, built once."""
+
+    def __init__(self, settings: Settings, use_cache: bool) -> None:
+        cache = RecordCache(settings.cache_dir) if use_cache else None
+        self.summarizer = Summarizer(LazyProvider(settings), load_prompts(), cache, settings)
+        self.use_cache = use_cache
+
+    def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
+        lines = []
+        for item_id, raw, notes in zip(rows["id"], rows["request"], rows["notes"], strict=True):
+            request = ArticleRequest.model_validate_json(raw)
+            request = request.with_page(request.text or "", tuple(json.loads(notes)))
+            entry = summarize_item(
+                self.summarizer, BatchItem(str(item_id), request), self.use_cache
+            )
+            lines.append(json.dumps(entry, ensure_ascii=False))
+        return {"id": [str(i) for i in rows["id"]], "line": lines}
+
+
+def run_ray(
+    settings: Settings,
+    items: list[BatchItem],
+    results: ResultFile,
+    workers: int,
+    address: str | None = None,
+    use_cache: bool = True,
+    on_done: Callable[[BatchStats], None] = lambda _: None,
+) -> BatchStats:
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(INSTALL) from None
+    started = time.perf_counter()
+    todo, stats = pending(items, results)
+    rows = []
+    for item in todo:
+        if item.request is None:  # unreadable input: its error line needs no worker
+            entry = error_line(item.id, item.error or InputError("no article"))
+            results.append(entry)
+            stats.count(item.id, entry)
+            continue
+        rows.append(
+            {
+                "id": item.id,
+                "request": item.request.model_dump_json(),
+                "notes": json.dumps(item.request.notes),
+            }
+        )
+    if rows:
+        ray.init(
+            address=address,
+            ignore_reinit_error=True,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+        lines = ray.data.from_items(rows).map_batches(
+            SummarizeRows,
+            fn_constructor_args=(settings, use_cache),
+            concurrency=workers,
+            batch_size=1,
+            num_cpus=1,
+        )
+        for row in lines.iter_rows():
+            entry = json.loads(row["line"])
+            results.append(entry)
+            stats.count(str(row["id"]), entry)
+            on_done(stats)
+    stats.seconds = time.perf_counter() - started
+    return stats
