@@ -181,8 +181,11 @@ def batch(
     ] = 30.0,
     engine: Annotated[
         BatchEngine,
-        typer.Option(help="local: threads in this process; ray: Ray Data workers (--concurrency)"),
+        typer.Option(help="local: this process; ray: Ray Data workers, --concurrency each"),
     ] = "local",
+    ray_workers: Annotated[
+        int, typer.Option(min=1, help="With --engine ray: worker processes")
+    ] = 2,
     ray_address: Annotated[
         str | None, typer.Option(help="With --engine ray: the cluster [default: a local Ray]")
     ] = None,
@@ -241,7 +244,14 @@ def batch(
                 )
             elif engine == "ray":
                 stats = run_ray(
-                    settings, items, results, concurrency, ray_address, not no_cache, advance
+                    settings,
+                    items,
+                    results,
+                    ray_workers,
+                    concurrency,
+                    ray_address,
+                    not no_cache,
+                    advance,
                 )
                 state = None
             else:

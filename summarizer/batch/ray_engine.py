@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from summarizer.batch.engine import (
@@ -28,23 +29,25 @@ INSTALL = "the ray engine needs Ray: pip install -e '.[ray]'"
 
 
 class SummarizeRows:
-    """A Ray Data actor: one summarizer per worker process, built once."""
+    """A Ray Data actor: one summarizer per worker process, built once; the rows of a block
+    run concurrently in its threads (a model call mostly waits on the network)."""
 
-    def __init__(self, settings: Settings, use_cache: bool) -> None:
+    def __init__(self, settings: Settings, use_cache: bool, threads: int) -> None:
         cache = RecordCache(settings.cache_dir) if use_cache else None
         self.summarizer = Summarizer(LazyProvider(settings), load_prompts(), cache, settings)
         self.use_cache = use_cache
+        self.pool = ThreadPoolExecutor(max_workers=threads)
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
-        lines = []
-        for item_id, raw, notes in zip(rows["id"], rows["request"], rows["notes"], strict=True):
-            request = ArticleRequest.model_validate_json(raw)
-            request = request.with_page(request.text or "", tuple(json.loads(notes)))
-            entry = summarize_item(
-                self.summarizer, BatchItem(str(item_id), request), self.use_cache
-            )
-            lines.append(json.dumps(entry, ensure_ascii=False))
+        columns = zip(rows["id"], rows["request"], rows["notes"], strict=True)
+        lines = list(self.pool.map(lambda row: self.line(*row), columns))
         return {"id": [str(i) for i in rows["id"]], "line": lines}
+
+    def line(self, item_id: object, raw: str, notes: str) -> str:
+        request = ArticleRequest.model_validate_json(raw)
+        request = request.with_page(request.text or "", tuple(json.loads(notes)))
+        entry = summarize_item(self.summarizer, BatchItem(str(item_id), request), self.use_cache)
+        return json.dumps(entry, ensure_ascii=False)
 
 
 def run_ray(
@@ -52,6 +55,7 @@ def run_ray(
     items: list[BatchItem],
     results: ResultFile,
     workers: int,
+    threads: int,
     address: str | None = None,
     use_cache: bool = True,
     on_done: Callable[[BatchStats], None] = lambda _: None,
@@ -86,9 +90,9 @@ def run_ray(
         )
         lines = ray.data.from_items(rows).map_batches(
             SummarizeRows,
-            fn_constructor_args=(settings, use_cache),
+            fn_constructor_args=(settings, use_cache, threads),
             concurrency=workers,
-            batch_size=1,
+            batch_size=threads,
             num_cpus=1,
         )
         for row in lines.iter_rows():

@@ -79,9 +79,14 @@ class Summarizer:
 
         pieces = split(article.text, self.plan.chars, self.plan.overlap)
         calls = [(n, piece) for n in range(self.plan.passes) for piece in pieces]
-        workers = self.settings.chunk_concurrency if self.provider.concurrent else 1
-        with ThreadPoolExecutor(max_workers=min(workers, len(calls))) as pool:
-            results = list(pool.map(lambda call: self._piece(article, *call), calls))
+        workers = min(
+            len(calls), self.settings.chunk_concurrency if self.provider.concurrent else 1
+        )
+        if workers == 1:  # most articles are one call: no pool, no thread to start
+            results = [self._piece(article, *call) for call in calls]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(lambda call: self._piece(article, *call), calls))
         found = merge([f for result in results for f, _ in result])
         usage = [u for result in results for _, u in result]
         provenance = Provenance(

@@ -56,7 +56,7 @@ def test_ray_gives_the_in_process_records_and_keeps_the_results_contract(
 ) -> None:
     local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
     assert batch(corpus, local) == 1  # the unreadable line fails, the rest succeed
-    assert batch(corpus, distributed, "--engine", "ray", "--concurrency", "2") == 1
+    assert batch(corpus, distributed, "--engine", "ray", "--ray-workers", "2") == 1
     assert entries(distributed) == entries(local)
     assert len(distributed.read_text().splitlines()) == 6
     # Rerun: everything is done already; --retry-failed runs only the failed line again.
