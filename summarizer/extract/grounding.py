@@ -7,6 +7,8 @@ by the article's own characters, so `text[start:end] == quote` whenever `grounde
 
 from __future__ import annotations
 
+import functools
+
 from rapidfuzz import fuzz
 
 from summarizer.core import Evidence
@@ -62,14 +64,18 @@ class _Folded:
 
 
 class Grounder:
-    """Locates quotes in one article; the folded article is computed once."""
+    """Locates quotes in one article; the folded article is computed once, and only when
+    a quote is not found as written (for most answers, none is)."""
 
     def __init__(self, text: str, offset: int = 0) -> None:
         """`text` is the article, or a piece of it found at `offset` in the article:
         offsets are always into the whole article."""
         self.text = text
         self.offset = offset
-        self._folded = _Folded(text)
+
+    @functools.cached_property
+    def _folded(self) -> _Folded:
+        return _Folded(self.text)
 
     def locate(self, quote: str) -> Evidence:
         span = self._find(quote.strip(_STRIP))
