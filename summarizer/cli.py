@@ -19,6 +19,8 @@ import typer
 from summarizer.choices import BatchEngine, BatchVia, ProviderName
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from summarizer.batch import BatchStats
     from summarizer.core import ArticleRequest
     from summarizer.evals import SetResult
@@ -218,46 +220,25 @@ def batch(
             TextColumn("{task.fields[cached]} cached, {task.fields[failed]} failed"),
         )
         with Progress(*columns, console=Console(stderr=True)) as progress:
-            task = progress.add_task("batch", total=len(items), cached=0, failed=0)
-
-            def advance(stats: BatchStats) -> None:
-                progress.update(
-                    task,
-                    completed=stats.skipped + stats.ok + stats.failed,
-                    cached=stats.cached,
-                    failed=stats.failed,
-                )
-
+            shown = BatchProgress(progress, len(items))
             if via == "batch-api":
-                batch_task = progress.add_task("batch API", total=None, cached=0, failed=0)
-
-                def polled(state: BatchState) -> None:
-                    progress.update(
-                        batch_task,
-                        description=f"batch {state.id}: {state.status}",
-                        total=state.total or None,
-                        completed=state.completed + state.failed,
-                    )
-
                 stats, state = run_batch_api(
-                    summarizer, items, results, concurrency, poll_seconds, polled, advance
-                )
-            elif engine == "ray":
-                stats = run_ray(
-                    settings,
+                    summarizer,
                     items,
                     results,
-                    ray_workers,
                     concurrency,
-                    ray_address,
-                    not no_cache,
-                    advance,
+                    poll_seconds,
+                    shown.polled,
+                    shown.advance,
                 )
-                state = None
+            elif engine == "ray":
+                use = (ray_workers, concurrency, ray_address, not no_cache, shown.advance)
+                stats, state = run_ray(settings, items, results, *use), None
             else:
-                stats = run_batch(summarizer, items, results, concurrency, not no_cache, advance)
-                state = None
-            advance(stats)
+                use_cache = not no_cache
+                run = run_batch(summarizer, items, results, concurrency, use_cache, shown.advance)
+                stats, state = run, None
+            shown.advance(stats)
         results.close()
         if state is not None and state.status != "completed":
             typer.echo(
@@ -268,6 +249,31 @@ def batch(
         report_batch(stats)
         if stats.failed or stats.failed_before:
             raise typer.Exit(EXIT_FAILED)
+
+
+class BatchProgress:
+    """The batch command's bars: articles done, and the provider's batch job if any."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress = progress
+        self.articles = progress.add_task("batch", total=total, cached=0, failed=0)
+        self.job: TaskID | None = None
+
+    def advance(self, stats: BatchStats) -> None:
+        done = stats.skipped + stats.ok + stats.failed
+        self.progress.update(
+            self.articles, completed=done, cached=stats.cached, failed=stats.failed
+        )
+
+    def polled(self, state: BatchState) -> None:
+        if self.job is None:
+            self.job = self.progress.add_task("batch API", total=None, cached=0, failed=0)
+        self.progress.update(
+            self.job,
+            description=f"batch {state.id}: {state.status}",
+            total=state.total or None,
+            completed=state.completed + state.failed,
+        )
 
 
 def report_batch(stats: BatchStats) -> None:
