@@ -12,8 +12,9 @@ from summarizer.core import RecordingMissing
 from summarizer.record import load_recordings, recorded_identity, request_hash
 
 RECORD_HINT = (
-    "record it with `summarizer eval --record` (corpus articles), or for any article "
-    "`SUMMARIZER_RECORD_DIR=<recordings dir> summarizer summarize PATH --provider local`"
+    "record it with `summarizer eval --record --provider {provider}` (corpus articles), or "
+    "for any article `SUMMARIZER_RECORD_DIR=<recordings dir> summarizer summarize PATH "
+    "--provider {provider}`"
 )
 
 
@@ -26,12 +27,16 @@ class ReplayProvider:
         self._recordings = load_recordings(directory)
         # Named after what was recorded, so provenance says which model really answered.
         self.model, self.mode = recorded_identity(self._recordings)
+        providers = {r.provider for r in self._recordings.values()}
+        self._recorded_by = providers.pop() if len(providers) == 1 else "<provider>"
 
     def create(self, **request: Any) -> Any:
         key = request_hash(request)
         recording = self._recordings.get(key)
         if recording is None:
             raise RecordingMissing(
-                f"no recording for request {key}; {RECORD_HINT}", f"in {self.directory}"
+                f"no recording for request {key}; "
+                + RECORD_HINT.format(provider=self._recorded_by),
+                f"in {self.directory}",
             )
         return ChatCompletion.model_validate(recording.response)
