@@ -30,7 +30,8 @@ def test_unrecorded_request_names_its_hash_and_the_command(
     other = [{"role": "user", "content": "Other news."}]
     with pytest.raises(RecordingMissing, match=r"no recording for request [0-9a-f]{64}") as caught:
         extract(replay, other, GenerationParams(), max_reasks=0)
-    assert "summarizer eval --record" in str(caught.value)
+    # The command names the provider that made the recordings (the fake, here).
+    assert "summarizer eval --record --provider fake" in str(caught.value)
 
 
 def test_changed_parameters_miss_the_recording(draft_000: DraftRecord, tmp_path: Path) -> None:
