@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from summarizer.providers.deferred import message_for
+
 FAULTS = ("429", "500", "503", "hang", "drop", "truncated", "invalid")
 _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.DOTALL)
 
@@ -85,20 +87,7 @@ def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
 
 def completion(request: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]:
     arguments = json.dumps(draft)
-    message: dict[str, Any] = {"role": "assistant", "content": arguments}
-    if request.get("tools"):
-        name = request["tools"][0]["function"]["name"]
-        message = {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": "call-1",
-                    "type": "function",
-                    "function": {"name": name, "arguments": arguments},
-                }
-            ],
-        }
+    message = message_for(request, arguments)
     prompt = sum(len(str(m.get("content", ""))) for m in request.get("messages", []))
     return {
         "id": "stub-1",

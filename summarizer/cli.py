@@ -92,12 +92,11 @@ def read_request(path: str) -> ArticleRequest:
 
 def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
     """The request with its page read, when it is HTML or a URL (the CLI may fetch)."""
-    if request.html is None and not request.fetch:
+    if not request.needs_reading:
         return request
-    from summarizer import pages
+    from summarizer import pages  # the web stack (httpx, trafilatura): only for pages
 
-    limits = pages.Limits(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_private)
-    return pages.read(request, limits)
+    return pages.read(request, pages.Limits.of(settings))
 
 
 def emit(data: Any) -> None:

@@ -310,6 +310,11 @@ class ArticleRequest(_Strict):
     def notes(self) -> tuple[str, ...]:
         return self._notes
 
+    @property
+    def needs_reading(self) -> bool:
+        """Whether the text is still to be read from a page (its HTML, or its URL)."""
+        return self.html is not None or self.fetch
+
     def with_page(self, text: str, notes: tuple[str, ...], **found: object) -> ArticleRequest:
         """This request with a page's text, and its metadata where the caller gave none."""
         fill = {k: v for k, v in found.items() if getattr(self, k) is None and v is not None}

@@ -35,8 +35,11 @@ STATE_SUFFIX = ".batches.json"
 class Submitted(BaseModel):
     batch_id: str
     requests: list[str]  # custom ids: the requests' hashes
-    status: str = "submitted"
-    finished: bool = False
+    status: str = "submitted"  # until it is polled to its end: then how it ended
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "submitted"
 
 
 class Ledger(BaseModel):
@@ -91,7 +94,7 @@ def run_batch_api(
     if batch is not None:
         state = _poll(provider, batch.batch_id, poll_seconds, on_state)
         answers = provider.batch_answers(state)
-        batch.status, batch.finished = state.status, True
+        batch.status = state.status
         ledger.save(ledger_path)
     submitted = set(batch.requests) if batch else set()
     answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")

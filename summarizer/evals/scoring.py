@@ -22,7 +22,7 @@ from scipy.optimize import linear_sum_assignment
 
 from summarizer.core import Evidence, Grounded, SummaryRecord, When
 from summarizer.evals.evalset import GoldRecord
-from summarizer.extract import normalize_name
+from summarizer.extract import held_span, normalize_name
 
 NAME_CUTOFF = 90.0
 TEXT_CORRECT = 0.5
@@ -153,15 +153,7 @@ class Score:
 
 def spans(evidence: list[Evidence], text: str) -> list[tuple[int, int]]:
     """Spans whose offsets really hold their quote: claimed grounding is not trusted."""
-    return [
-        (e.start, e.end)
-        for e in evidence
-        if e.grounded
-        and e.start is not None
-        and e.end is not None
-        and e.end > e.start
-        and text[e.start : e.end] == e.quote
-    ]
+    return [span for e in evidence if (span := held_span(e, text)) is not None]
 
 
 def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:

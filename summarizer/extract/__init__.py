@@ -15,6 +15,7 @@ from summarizer.extract.article import (
     request_from_json,
 )
 from summarizer.extract.cache import RecordCache
+from summarizer.extract.grounding import held_span
 from summarizer.extract.names import normalize_name
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
@@ -25,6 +26,7 @@ __all__ = [
     "Summarizer",
     "build_article",
     "content_id",
+    "held_span",
     "load_prompts",
     "normalize_name",
     "normalize_text",

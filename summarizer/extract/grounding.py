@@ -41,6 +41,15 @@ _FOLD = str.maketrans(
 _STRIP = " \t\n\"'“”‘’«»"
 
 
+def held_span(evidence: Evidence, text: str) -> tuple[int, int] | None:
+    """The evidence's span, if its offsets really hold its quote in `text` (a claimed
+    grounding is not trusted where a record comes from outside: a file, a cache)."""
+    start, end = evidence.start, evidence.end
+    if not evidence.grounded or start is None or end is None or end <= start:
+        return None
+    return (start, end) if text[start:end] == evidence.quote else None
+
+
 class _Folded:
     """A folded copy of a text with, for each folded character, its index in the original."""
 

@@ -95,9 +95,13 @@ def _merge_location(a: Location, b: Location) -> Location:
 
 
 def _evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
-    seen = {(e.start, e.end) if e.grounded else e.quote for e in a}
-    extra = [e for e in b if ((e.start, e.end) if e.grounded else e.quote) not in seen]
-    return [*a, *extra]
+    seen = {_where(e) for e in a}
+    return [*a, *(e for e in b if _where(e) not in seen)]
+
+
+def _where(e: Evidence) -> object:
+    """What makes two quotes one: the span where grounded, else the words."""
+    return (e.start, e.end) if e.grounded else e.quote
 
 
 # --- Events and threats: by overlapping evidence ---------------------------------------

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx2
 
 from summarizer.core import InputError, InputTooLarge
+from summarizer.settings import Settings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 5
@@ -29,6 +30,10 @@ class Limits:
     timeout: float
     max_bytes: int
     allow_private: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_private)
 
 
 @dataclass(frozen=True)

@@ -22,20 +22,21 @@ class MissingAnswer(ProviderError):
     kind = "batch_item_failed"
 
 
+def message_for(request: dict[str, Any], content: str) -> dict[str, Any]:
+    """`content` as the assistant message the request asked for: a call of its first tool
+    (tools mode), or the message content."""
+    if not request.get("tools"):
+        return {"role": "assistant", "content": content}
+    name = request["tools"][0]["function"]["name"]
+    call = {"id": "call-0", "type": "function", "function": {"name": name, "arguments": content}}
+    return {"role": "assistant", "content": None, "tool_calls": [call]}
+
+
 def completion(request: dict[str, Any], content: str) -> Any:
-    """`content` as the ChatCompletion the request asked for: a call of its first tool
-    (tools mode) or the message content."""
+    """`content` as the ChatCompletion answering the request."""
     from openai.types.chat import ChatCompletion
 
-    message: dict[str, Any] = {"role": "assistant", "content": content}
-    if request.get("tools"):
-        name = request["tools"][0]["function"]["name"]
-        call = {
-            "id": "call-0",
-            "type": "function",
-            "function": {"name": name, "arguments": content},
-        }
-        message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    message = message_for(request, content)
     return ChatCompletion.model_validate(
         {
             "id": "deferred",

@@ -268,8 +268,7 @@ def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
     """A page's text for the request; a URL is fetched only where the server allows it."""
     if not settings.api_fetch:
         return pages.read_html(request)
-    limits = pages.Limits(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_private)
-    return pages.read(request, limits)
+    return pages.read(request, pages.Limits.of(settings))
 
 
 def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
@@ -287,7 +286,7 @@ def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
         summarizer: Annotated[Summarizer, Depends(get_summarizer)],
         cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
     ) -> Response:
-        if body.html is not None or body.fetch:  # reading a page blocks: not on the loop
+        if body.needs_reading:  # reading a page blocks: not on the loop
             body = await run_in_threadpool(read_page, body, summarizer.settings)
         article = build_article(body, summarizer.settings.max_chars)
         # A cache hit is a local read, answered here as the stored JSON, even at the

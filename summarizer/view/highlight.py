@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from summarizer.core import Evidence, SummaryRecord
+from summarizer.extract import held_span
 
 LISTS = ("actors", "locations", "events", "threats")
 
@@ -44,10 +45,9 @@ def spans(record: SummaryRecord, text: str) -> list[Span]:
     found: dict[tuple[int, int], list[str]] = defaultdict(list)
     for item, evidence in item_evidence(record).items():
         for e in evidence:
-            if e.start is None or e.end is None or not e.grounded or e.end <= e.start:
-                continue
-            if text[e.start : e.end] == e.quote and item not in found[(e.start, e.end)]:
-                found[(e.start, e.end)].append(item)
+            span = held_span(e, text)
+            if span is not None and item not in found[span]:
+                found[span].append(item)
     ordered = sorted(found, key=lambda span: (span[0], -span[1]))
     return [Span(f"s{n}", s, e, found[(s, e)]) for n, (s, e) in enumerate(ordered)]
 
