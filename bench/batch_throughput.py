@@ -3,6 +3,7 @@
 process so that the client's work is what is measured.
 
     python -m bench.batch_throughput          # the in-process engine
+    python -m bench.batch_throughput ceiling  # at 64: the engine, the SDK alone, httpx alone
     python -m bench.batch_throughput ray      # Ray, 1 and 2 workers, against one process
 """
 
@@ -12,15 +13,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import httpx2
+import openai
 from pydantic import SecretStr
 
 from bench.common import report
 from summarizer.batch import ResultFile, item_for, run_batch, run_ray
-from summarizer.batch.engine import BatchItem
+from summarizer.batch.engine import BatchItem, summarize_item
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
+from summarizer.providers.deferred import Capturing
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.settings import Settings
 
@@ -67,6 +74,76 @@ def engines(settings: Settings) -> None:
         for name, rates in runs.items()
     ]
     report("batch_engines", "Ray engine vs one in-process engine, stub at 200 ms", rows)
+
+
+def requests_for(settings: Settings, items: list[BatchItem]) -> list[dict[str, Any]]:
+    """The exact requests the engine sends for `items`, captured through the pipeline."""
+    capturing = Capturing(OpenAIProvider(settings))
+    summarizer = Summarizer(capturing, load_prompts(), None, settings)
+    for item in items:
+        summarize_item(summarizer, item, use_cache=False)
+    return list(capturing.requests.values())
+
+
+def ceiling(settings: Settings) -> None:
+    """At concurrency 64, the engine against the same requests sent by the openai SDK
+    alone and by httpx alone: what any client built on the SDK can reach here."""
+    concurrency, count = 64, 10 * 64
+    sdk = openai.OpenAI(api_key="bench", base_url=settings.openai_base_url, max_retries=0)
+    http = httpx2.Client(limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100))
+    url = f"{settings.openai_base_url}/chat/completions"
+    summarizer = Summarizer(OpenAIProvider(settings), load_prompts(), None, settings)
+
+    def engine(label: str) -> Callable[[], int]:
+        items = items_for(label, count)
+        return lambda: _engine_run(summarizer, items, concurrency)
+
+    def alone(label: str, send: Callable[[dict[str, Any]], object]) -> Callable[[], int]:
+        requests = requests_for(settings, items_for(label, count))
+        return lambda: _pool_run(send, requests, concurrency)
+
+    runs: dict[str, list[float]] = {"engine": [], "openai SDK alone": [], "httpx alone": []}
+    for round_ in range(2):
+        plans = {
+            "engine": engine(f"e{round_}"),
+            "openai SDK alone": alone(
+                f"s{round_}", lambda r: sdk.chat.completions.create(model=settings.model, **r)
+            ),
+            "httpx alone": alone(
+                f"h{round_}", lambda r: http.post(url, json={"model": settings.model, **r}).json()
+            ),
+        }
+        for name, plan in plans.items():
+            started = time.perf_counter()
+            done = plan()
+            runs[name].append(done / (time.perf_counter() - started))
+    sdk_rate, ideal = max(runs["openai SDK alone"]), concurrency / LATENCY
+    rows = [
+        {
+            "client": name,
+            "articles": count,
+            "articles/s (best of 2)": round(max(rates), 1),
+            "ratio to ideal": round(max(rates) / ideal, 3),
+            "ratio to the SDK alone": round(max(rates) / sdk_rate, 3),
+        }
+        for name, rates in runs.items()
+    ]
+    report("batch_ceiling", "At concurrency 64: the engine, the SDK alone, httpx alone", rows)
+
+
+def _engine_run(summarizer: Summarizer, items: list[BatchItem], concurrency: int) -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        results = ResultFile(Path(scratch) / "out.jsonl")
+        stats = run_batch(summarizer, items, results, concurrency, use_cache=False)
+        results.close()
+    return stats.ok
+
+
+def _pool_run(
+    send: Callable[[dict[str, Any]], object], requests: list[dict[str, Any]], concurrency: int
+) -> int:
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return len(list(pool.map(send, requests)))
 
 
 def levels(settings: Settings) -> None:
@@ -117,10 +194,9 @@ def main() -> None:
             model="stub",
             timeout=30,
         )
-        if sys.argv[1:] == ["ray"]:
-            engines(settings)
-        else:
-            levels(settings)
+        {"ray": engines, "ceiling": ceiling}.get(sys.argv[1] if sys.argv[1:] else "", levels)(
+            settings
+        )
     finally:
         stub.terminate()
         stub.wait()

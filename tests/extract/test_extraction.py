@@ -1,7 +1,12 @@
 import json
 from pathlib import Path
 
+import instructor
 import pytest
+from instructor.v2.core import patch as instructor_patch
+from instructor.v2.validation import async_validators
+from instructor.v2.validation.async_validators import async_field_validator
+from pydantic import BaseModel
 
 from summarizer.core import (
     DraftRecord,
@@ -9,7 +14,7 @@ from summarizer.core import (
     GenerationParams,
     ProviderTimeout,
 )
-from summarizer.extract.extraction import extract
+from summarizer.extract.extraction import _checked_once, extract
 from tests.fakes import FakeProvider
 
 MESSAGES = [{"role": "system", "content": "Extract."}, {"role": "user", "content": "News."}]
@@ -68,3 +73,30 @@ def test_record_dir_records_every_call(draft_000: DraftRecord, tmp_path: Path) -
     assert all(
         set(r["request"]) >= {"messages", "response_format", "temperature"} for r in recordings
     )
+
+
+class _WithAsyncValidator(BaseModel):
+    name: str
+
+    @async_field_validator("name")
+    async def name_is_known(self, value: str) -> str:
+        return value
+
+
+def test_instructor_checks_each_model_class_for_async_validators_once() -> None:
+    checked: list[object] = []
+    check = _checked_once(checked.append)
+    for model in (DraftRecord, DraftRecord, list[DraftRecord], list[DraftRecord], None):
+        check(model)
+    assert checked == [DraftRecord, list[DraftRecord], list[DraftRecord], None]
+    for module in (async_validators, instructor_patch):  # every instructor call site
+        assert module.reject_async_validators.__qualname__.startswith("_checked_once")
+
+
+def test_a_model_with_async_validators_is_still_refused_on_every_call(
+    draft_000: DraftRecord,
+) -> None:
+    create = instructor.patch(create=FakeProvider(draft_000).create, mode=instructor.Mode.TOOLS)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="async validators are not supported"):
+            create(response_model=_WithAsyncValidator, messages=MESSAGES)
