@@ -24,7 +24,7 @@ from pydantic import SecretStr
 
 from bench.common import report
 from summarizer.batch import ResultFile, item_for, run_batch, run_ray
-from summarizer.batch.engine import BatchItem, summarize_item
+from summarizer.batch.engine import BatchItem, BatchStats, summarize_item
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
 from summarizer.providers.deferred import Capturing
@@ -47,31 +47,31 @@ def items_for(label: str, count: int) -> list[BatchItem]:
 def engines(settings: Settings) -> None:
     """One in-process engine at concurrency 64 against Ray with 1 and 2 workers of 64
     each, the same articles per worker, in turn, twice."""
-    summarizer = Summarizer(OpenAIProvider(settings), load_prompts(), None, settings)
+    summarizer = summarizer_for(settings)
     per_worker = 6 * RAY_THREADS
-    runs: dict[str, list[float]] = {"in-process, 64": [], "ray, 1 worker": [], "ray, 2 workers": []}
-    for round_ in range(2):
-        for name in runs:
-            workers = 2 if name.endswith("2 workers") else 1
+    sizes = {"in-process, 64": 1, "ray, 1 worker": 1, "ray, 2 workers": 2}
+
+    def plans(round_: int) -> dict[str, Plan]:
+        def plan(name: str, workers: int) -> Plan:
             items = items_for(f"{name}-{round_}", per_worker * workers)
-            with tempfile.TemporaryDirectory() as scratch:
-                results = ResultFile(Path(scratch) / "out.jsonl")
-                started = time.perf_counter()
-                if name.startswith("ray"):
-                    stats = run_ray(settings, items, results, workers, RAY_THREADS, None, False)
-                else:
-                    stats = run_batch(summarizer, items, results, RAY_THREADS, use_cache=False)
-                runs[name].append(stats.ok / (time.perf_counter() - started))
-                results.close()
-    base = max(runs["in-process, 64"])
+            if name.startswith("ray"):
+                return scratch_run(
+                    lambda out: run_ray(settings, items, out, workers, RAY_THREADS, None, False)
+                )
+            return engine_plan(summarizer, items, RAY_THREADS)
+
+        return {name: plan(name, workers) for name, workers in sizes.items()}
+
+    best = best_of_rounds(plans)
+    base = best["in-process, 64"][0]
     rows = [
         {
             "engine": name,
-            "articles": per_worker * (2 if name.endswith("2 workers") else 1),
-            "articles/s (best of 2)": round(max(rates), 1),
-            "ratio to in-process": round(max(rates) / base, 2),
+            "articles": per_worker * sizes[name],
+            "articles/s (best of 2)": round(rate, 1),
+            "ratio to in-process": round(rate / base, 2),
         }
-        for name, rates in runs.items()
+        for name, (rate, _) in best.items()
     ]
     report("batch_engines", "Ray engine vs one in-process engine, stub at 200 ms", rows)
 
@@ -92,24 +92,16 @@ def ceiling(settings: Settings) -> None:
     sdk = openai.OpenAI(api_key="bench", base_url=settings.openai_base_url, max_retries=0)
     http = httpx2.Client(limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100))
     url = f"{settings.openai_base_url}/chat/completions"
-    summarizer = Summarizer(OpenAIProvider(settings), load_prompts(), None, settings)
+    summarizer = summarizer_for(settings)
 
-    def engine(label: str) -> Callable[[], int]:
-        items = items_for(label, count)
-        return lambda: _engine_run(summarizer, items, concurrency)
-
-    def alone(label: str, send: Callable[[dict[str, Any]], object]) -> Callable[[], int]:
+    def alone(label: str, send: Callable[[dict[str, Any]], object]) -> Plan:
         requests = requests_for(settings, items_for(label, count))
-        return lambda: _pool_run(send, requests, concurrency)
+        return lambda: pool_run(send, requests, concurrency)
 
-    runs: dict[str, list[tuple[float, float]]] = {
-        "engine": [],
-        "openai SDK alone": [],
-        "httpx alone": [],
-    }
-    for round_ in range(2):
-        plans = {
-            "engine": engine(f"e{round_}"),
+    def plans(round_: int) -> dict[str, Plan]:
+        items = items_for(f"e{round_}", count)
+        return {
+            "engine": engine_plan(summarizer, items, concurrency),
             "openai SDK alone": alone(
                 f"s{round_}", lambda r: sdk.chat.completions.create(model=settings.model, **r)
             ),
@@ -117,12 +109,8 @@ def ceiling(settings: Settings) -> None:
                 f"h{round_}", lambda r: http.post(url, json={"model": settings.model, **r}).json()
             ),
         }
-        for name, plan in plans.items():
-            started, cpu = time.perf_counter(), time.process_time()
-            done = plan()
-            rate = done / (time.perf_counter() - started)
-            runs[name].append((rate, 1000 * (time.process_time() - cpu) / done))
-    best = {name: max(results) for name, results in runs.items()}
+
+    best = best_of_rounds(plans)
     sdk_rate, ideal = best["openai SDK alone"][0], concurrency / LATENCY
     rows = [
         {
@@ -138,40 +126,23 @@ def ceiling(settings: Settings) -> None:
     report("batch_ceiling", "At concurrency 64: the engine, the SDK alone, httpx alone", rows)
 
 
-def _engine_run(summarizer: Summarizer, items: list[BatchItem], concurrency: int) -> int:
-    with tempfile.TemporaryDirectory() as scratch:
-        results = ResultFile(Path(scratch) / "out.jsonl")
-        stats = run_batch(summarizer, items, results, concurrency, use_cache=False)
-        results.close()
-    return stats.ok
-
-
-def _pool_run(
-    send: Callable[[dict[str, Any]], object], requests: list[dict[str, Any]], concurrency: int
-) -> int:
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return len(list(pool.map(send, requests)))
-
-
 def levels(settings: Settings) -> None:
-    summarizer = Summarizer(OpenAIProvider(settings), load_prompts(), None, settings)
+    summarizer = summarizer_for(settings)
     rows = []
     for concurrency in LEVELS:
         count = max(20, 6 * concurrency)
         items = items_for(str(concurrency), count)
-        with tempfile.TemporaryDirectory() as scratch:
-            results = ResultFile(Path(scratch) / "out.jsonl")
-            started = time.perf_counter()
-            stats = run_batch(summarizer, items, results, concurrency, use_cache=False)
-            seconds = time.perf_counter() - started
-            results.close()
-        rate = stats.ok / seconds
+        run = engine_plan(summarizer, items, concurrency)
+        started = time.perf_counter()
+        ok = run()
+        seconds = time.perf_counter() - started
+        rate = ok / seconds
         ideal = concurrency / LATENCY
         rows.append(
             {
                 "concurrency": concurrency,
                 "articles": count,
-                "ok": stats.ok,
+                "ok": ok,
                 "seconds": round(seconds, 2),
                 "articles/s": round(rate, 1),
                 "ideal/s": ideal,
@@ -184,6 +155,55 @@ def levels(settings: Settings) -> None:
         rows,
         latency_s=LATENCY,
     )
+
+
+# --- Running and timing ------------------------------------------------------------------
+
+Plan = Callable[[], int]  # one timed run: returns how many articles it did
+
+
+def summarizer_for(settings: Settings) -> Summarizer:
+    return Summarizer(OpenAIProvider(settings), load_prompts(), None, settings)
+
+
+def scratch_run(run: Callable[[ResultFile], BatchStats]) -> Plan:
+    """`run` into a results file of its own, thrown away after; the records written."""
+
+    def plan() -> int:
+        with tempfile.TemporaryDirectory() as scratch:
+            results = ResultFile(Path(scratch) / "out.jsonl")
+            stats = run(results)
+            results.close()
+        return stats.ok
+
+    return plan
+
+
+def engine_plan(summarizer: Summarizer, items: list[BatchItem], concurrency: int) -> Plan:
+    """The in-process engine over `items`, no cache."""
+    return scratch_run(lambda out: run_batch(summarizer, items, out, concurrency, False))
+
+
+def pool_run(
+    send: Callable[[dict[str, Any]], object], requests: list[dict[str, Any]], concurrency: int
+) -> int:
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return len(list(pool.map(send, requests)))
+
+
+def best_of_rounds(
+    plans: Callable[[int], dict[str, Plan]], rounds: int = 2
+) -> dict[str, tuple[float, float]]:
+    """Each round's plans (new articles each round) run in turn; per plan, the best run's
+    articles/s and that run's client CPU ms per article."""
+    runs: dict[str, list[tuple[float, float]]] = {}
+    for round_ in range(rounds):
+        for name, plan in plans(round_).items():
+            started, cpu = time.perf_counter(), time.process_time()
+            done = plan()
+            rate = done / (time.perf_counter() - started)
+            runs.setdefault(name, []).append((rate, 1000 * (time.process_time() - cpu) / done))
+    return {name: max(results) for name, results in runs.items()}
 
 
 def main() -> None:
