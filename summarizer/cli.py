@@ -220,6 +220,7 @@ def batch(
         )
         with Progress(*columns, console=Console(stderr=True)) as progress:
             shown = BatchProgress(progress, len(items))
+            state, use_cache = None, not no_cache
             if via == "batch-api":
                 stats, state = run_batch_api(
                     summarizer,
@@ -231,12 +232,18 @@ def batch(
                     shown.advance,
                 )
             elif engine == "ray":
-                use = (ray_workers, concurrency, ray_address, not no_cache, shown.advance)
-                stats, state = run_ray(settings, items, results, *use), None
+                stats = run_ray(
+                    settings,
+                    items,
+                    results,
+                    ray_workers,
+                    concurrency,
+                    ray_address,
+                    use_cache,
+                    shown.advance,
+                )
             else:
-                use_cache = not no_cache
-                run = run_batch(summarizer, items, results, concurrency, use_cache, shown.advance)
-                stats, state = run, None
+                stats = run_batch(summarizer, items, results, concurrency, use_cache, shown.advance)
             shown.advance(stats)
         results.close()
         if state is not None and state.status != "completed":
