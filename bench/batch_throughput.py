@@ -23,10 +23,11 @@ import openai
 from pydantic import SecretStr
 
 from bench.common import report
-from summarizer.batch import ResultFile, item_for, run_batch, run_ray
+from summarizer.batch import item_for, run_batch, run_ray
 from summarizer.batch.engine import BatchItem, BatchStats, summarize_item
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
+from summarizer.io import ResultFile
 from summarizer.providers.deferred import Capturing
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.settings import Settings

@@ -108,7 +108,7 @@ def pipeline_rows(settings: Settings) -> list[dict[str, Any]]:
             {
                 "messages": prompts.messages(article.text, str(entry.published_at)),
                 "response_format": response_format,
-                **settings.generation("local").model_dump(),
+                **summarizer.params().model_dump(),
             }
         )
         direct_s = time.perf_counter() - started

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-ProviderName = Literal["local", "openai", "replay"]
 InstructorMode = Literal["tools", "json_schema", "md_json"]
 # Whether llama.cpp may use its extra CPU buffer types (AMX, repacked weights).
 ExtraBuffers = Literal["auto", "on", "off"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from summarizer.choices import BatchEngine, BatchVia, ProviderName
+from summarizer.choices import BatchEngine, BatchVia
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -108,17 +108,14 @@ def make_summarizer(
 ) -> Summarizer:
     """The pipeline; its provider is built on the first cache miss, or at once when `eager`
     (a batch should stop on a configuration it cannot run with, not fail every line)."""
-    from summarizer.extract import RecordCache, Summarizer, load_prompts
-    from summarizer.providers import DEMO_NOTICE, LazyProvider, is_demo_default
+    from summarizer.extract import Summarizer
 
-    if is_demo_default(settings):
-        notify(DEMO_NOTICE)
-    provider = LazyProvider(settings)
-    if eager:
-        provider.get()
-    return Summarizer(provider, load_prompts(), RecordCache(settings.cache_dir), settings)
+    return Summarizer.from_settings(settings, notify=notify, eager=eager)
 
 
+ProviderOpt = Annotated[
+    str | None, typer.Option(help="Provider name (`summarizer providers` lists them)")
+]
 Passes = Annotated[
     int | None,
     typer.Option(min=1, max=10, help="Extraction passes, merged [default: SUMMARIZER_PASSES]"),
@@ -134,7 +131,9 @@ def summarize(
     published_at: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD")] = None,
     title: Annotated[str | None, typer.Option()] = None,
     url: Annotated[str | None, typer.Option()] = None,
-    provider: Annotated[ProviderName | None, typer.Option(help="local | openai | replay")] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="Provider name (`summarizer providers` lists them)")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
     passes: Passes = None,
     no_cache: Annotated[
@@ -164,7 +163,9 @@ def batch(
     inputs: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .json .jsonl")],
     out: Annotated[Path, typer.Option(help="JSONL output; rerunning skips ids already in it")],
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
-    provider: Annotated[ProviderName | None, typer.Option(help="local | openai | replay")] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="Provider name (`summarizer providers` lists them)")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="Model name (openai provider)")] = None,
     passes: Passes = None,
     no_cache: Annotated[
@@ -202,7 +203,8 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from summarizer.batch import ResultFile, read_inputs, run_batch, run_batch_api, run_ray
+    from summarizer.batch import read_inputs, run_batch, run_batch_api, run_ray
+    from summarizer.io import ResultFile
 
     with clear_errors():
         settings = load_settings(provider=provider, model=model, passes=passes)
@@ -305,7 +307,7 @@ def eval_command(
         bool, typer.Option("--record", help="Run the real provider into its model's recording set")
     ] = False,
     provider: Annotated[
-        ProviderName | None, typer.Option(help="With --record: the provider to record")
+        str | None, typer.Option(help="With --record: the provider to record")
     ] = None,
     model: Annotated[
         str | None,

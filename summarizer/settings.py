@@ -8,12 +8,9 @@ from platformdirs import user_cache_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from summarizer.choices import ExtraBuffers, InstructorMode, ProviderName
-from summarizer.core import GenerationParams
+from summarizer.choices import ExtraBuffers, InstructorMode
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-LOCAL_MAX_TOKENS = 4096
-REMOTE_MAX_TOKENS = 16384
 
 
 class Settings(BaseSettings):
@@ -25,8 +22,10 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
-    provider: ProviderName | None = Field(
-        default=None, description="local | openai | replay; unset: local if installed"
+    provider: str | None = Field(
+        default=None,
+        description="A registered provider (`summarizer providers` lists them); unset: local "
+        "if installed, else openai",
     )
     model: str = Field(default="gpt-4o-mini", description="Model name for the openai provider")
     openai_api_key: SecretStr | None = Field(
@@ -108,19 +107,7 @@ class Settings(BaseSettings):
     max_tokens: int | None = Field(
         default=None,
         ge=16,
-        description="Most tokens in one answer; unset: 4096 for local, 16384 for the others",
+        description="Most tokens in one answer; unset: the provider's own budget (4096 for "
+        "local, 16384 for the others)",
     )
     seed: int = 0
-
-    def answer_budget(self, provider: str) -> int:
-        """max_tokens: a capable model's full answer runs to 1-2 tokens per character of
-        article, so an 8,000-character piece needs up to 16k; the local model's context
-        must hold the prompt as well."""
-        if self.max_tokens is not None:
-            return self.max_tokens
-        return LOCAL_MAX_TOKENS if provider == "local" else REMOTE_MAX_TOKENS
-
-    def generation(self, provider: str) -> GenerationParams:
-        return GenerationParams(
-            temperature=self.temperature, max_tokens=self.answer_budget(provider), seed=self.seed
-        )

@@ -13,12 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.stub_server import FAULTS, StubConfig, StubServer
-from summarizer.batch.engine import ResultFile, item_for, run_batch
+from summarizer.batch.engine import item_for, run_batch
 from summarizer.core import ArticleRequest, GenerationParams, SummaryRecord
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.extraction import extract
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
+from summarizer.io import ResultFile, iter_results, line_id
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.serve.api import create_app
 from summarizer.settings import Settings
@@ -62,9 +63,9 @@ def test_batch_of_200_under_30_percent_faults_loses_nothing(
     results = ResultFile(tmp_path / "out.jsonl")
     run_batch(summarizer, items, results, concurrency=16)
     results.close()
-    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    ids = [e["id"] if "error" in e else e["article"]["id"] for e in written]
-    records = sum("error" not in e for e in written)
+    written = list(iter_results(tmp_path / "out.jsonl"))
+    ids = [line_id(e) for e in written]
+    records = sum(isinstance(e, SummaryRecord) for e in written)
     assert sorted(ids) == sorted(i.id for i in items)  # exactly one line each, none lost
     assert all(faulty.served[f] > 0 for f in FAULTS), faulty.served
     assert records >= 190, f"{records} records, {200 - records} errors; {faulty.served}"

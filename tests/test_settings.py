@@ -30,11 +30,3 @@ def test_empty_values_from_a_copied_env_example_are_ignored(
     monkeypatch.setenv("SUMMARIZER_MAX_CHARS", "")
     settings = Settings()
     assert settings.provider is None and settings.max_chars == 100_000
-
-
-def test_the_answer_budget_fits_a_capable_model_and_the_local_context() -> None:
-    from summarizer.settings import Settings
-
-    assert Settings().answer_budget("local") == 4096
-    assert Settings().answer_budget("openai") == Settings().answer_budget("replay") == 16384
-    assert Settings(max_tokens=900).generation("openai").max_tokens == 900

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from summarizer.batch.engine import BatchItem, BatchStats, ResultFile, run_batch
+from summarizer.batch.engine import BatchItem, BatchStats, run_batch
 from summarizer.core import ConfigError
 from summarizer.extract import Summarizer, build_article
-from summarizer.providers import LazyProvider
+from summarizer.io import ResultFile
+from summarizer.providers import LazyProvider, registered
 from summarizer.providers.base import BatchProvider, BatchState
 from summarizer.providers.deferred import Answering, Capturing
 from summarizer.record import write_atomic
@@ -69,9 +70,12 @@ def state_path(results: Path) -> Path:
 
 def batch_provider(summarizer: Summarizer) -> BatchProvider:
     provider = summarizer.provider
+    if not summarizer.capabilities.batch_api:
+        able = ", ".join(s.name for s in registered() if s.capabilities.batch_api)
+        raise ConfigError(
+            f"--via batch-api needs a provider with a Batch API ({able}), not {provider.name}"
+        )
     built = provider.get() if isinstance(provider, LazyProvider) else provider
-    if not hasattr(built, "submit_batch"):
-        raise ConfigError(f"--via batch-api needs the openai provider, not {provider.name}")
     return built  # type: ignore[return-value]
 
 
@@ -98,7 +102,7 @@ def run_batch_api(
         ledger.save(ledger_path)
     submitted = set(batch.requests) if batch else set()
     answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")
-    replier = Summarizer(answering, summarizer.prompts, summarizer.cache, summarizer.settings)
+    replier = summarizer.with_provider(answering)
     stats = run_batch(replier, items, results, concurrency, True, on_done)
     return stats, state
 
@@ -113,7 +117,7 @@ def _submit(
     """The requests of every article still to do that the cache cannot answer, submitted
     as one batch and written down before anything else can happen."""
     capturing = Capturing(provider)
-    capture = Summarizer(capturing, summarizer.prompts, None, summarizer.settings)
+    capture = summarizer.with_provider(capturing, use_cache=False)
     for item in todo:
         if item.request is None:
             continue

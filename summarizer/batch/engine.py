@@ -4,14 +4,12 @@ appended whole, resumable by id. Serves both `summarizer batch` and the API's jo
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from summarizer.core import ArticleRequest, InputError, SummarizerError
 from summarizer.extract import (
@@ -22,6 +20,7 @@ from summarizer.extract import (
     request_from_bytes,
     request_from_json,
 )
+from summarizer.io import ErrorLine, ResultFile, ResultLine, error_line
 from summarizer.pages import read_html
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
@@ -49,18 +48,18 @@ class BatchStats:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
-    def count(self, item_id: str, entry: dict[str, Any]) -> None:
+    def count(self, line: ResultLine) -> None:
         """One output line written: a record or an error."""
-        if "error" in entry:
+        if isinstance(line, ErrorLine):
             self.failed += 1
-            self.errors.append(f"{item_id}: {entry['error']['message']}")
+            self.errors.append(f"{line.id}: {line.error.message}")
             return
-        provenance = entry["provenance"]
+        provenance = line.provenance
         self.ok += 1
-        self.cached += provenance["cached"]
-        if not provenance["cached"]:
-            self.prompt_tokens += provenance["usage"]["prompt_tokens"]
-            self.completion_tokens += provenance["usage"]["completion_tokens"]
+        self.cached += provenance.cached
+        if not provenance.cached:
+            self.prompt_tokens += provenance.usage.prompt_tokens
+            self.completion_tokens += provenance.usage.completion_tokens
 
 
 # --- Inputs -----------------------------------------------------------------------------
@@ -123,82 +122,6 @@ def _read_file(path: Path) -> list[BatchItem]:
     return items
 
 
-# --- Output -----------------------------------------------------------------------------
-
-
-def public_message(error: Exception) -> str:
-    """What may be shown of an error outside the server: no paths, no internals."""
-    return error.public_message if isinstance(error, SummarizerError) else type(error).__name__
-
-
-def error_line(article_id: str, error: Exception) -> dict[str, Any]:
-    """The line for a failed article; the API serves these files, so no server paths."""
-    kind = error.kind if isinstance(error, SummarizerError) else "internal_error"
-    return {"id": article_id, "error": {"type": kind, "message": public_message(error)}}
-
-
-def read_results(path: Path) -> dict[str, bool]:
-    """Ids in a results file, each with whether its line is a record (not an error)."""
-    done: dict[str, bool] = {}
-    if not path.exists():
-        return done
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:  # a line still being written, or torn by a crash
-            continue
-        if "error" in entry:
-            done[entry["id"]] = False
-        else:
-            done[entry["article"]["id"]] = True
-    return done
-
-
-class ResultFile:
-    """An append-only JSONL file: each line is written by one `write` on an O_APPEND
-    descriptor, and a line torn by a crash is cut off before anything is appended."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._drop_torn_tail()
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._lock = threading.Lock()
-
-    def _drop_torn_tail(self) -> None:
-        if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            with self.path.open("r+b") as handle:
-                handle.truncate(data.rfind(b"\n") + 1)
-
-    def ids(self) -> dict[str, bool]:
-        return read_results(self.path)
-
-    def drop_errors(self) -> None:
-        """Rewrite the file without its error lines, so those articles run again."""
-        kept = [
-            line
-            for line in self.path.read_text(encoding="utf-8").splitlines()
-            if "error" not in json.loads(line)
-        ]
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
-        with self._lock:
-            os.replace(tmp, self.path)
-            os.close(self._fd)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-
-    def append(self, entry: dict[str, Any]) -> None:
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-        with self._lock:
-            os.write(self._fd, line)
-
-    def close(self) -> None:
-        os.close(self._fd)
-
-
 # --- Running ----------------------------------------------------------------------------
 
 
@@ -216,10 +139,10 @@ def run_batch(
     lock = threading.Lock()
 
     def one(item: BatchItem) -> None:
-        entry = summarize_item(summarizer, item, use_cache)
-        results.append(entry)
+        line = summarize_item(summarizer, item, use_cache)
+        results.append(line)
         with lock:
-            stats.count(item.id, entry)
+            stats.count(line)
             on_done(stats)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
@@ -237,7 +160,7 @@ def pending(items: list[BatchItem], results: ResultFile) -> tuple[list[BatchItem
     return todo, stats
 
 
-def summarize_item(summarizer: Summarizer, item: BatchItem, use_cache: bool) -> dict[str, Any]:
+def summarize_item(summarizer: Summarizer, item: BatchItem, use_cache: bool) -> ResultLine:
     """The item's output line: its record, or an error line."""
     if item.error is not None or item.request is None:
         return error_line(item.id, item.error or InputError("no article"))
@@ -246,4 +169,4 @@ def summarize_item(summarizer: Summarizer, item: BatchItem, use_cache: bool) -> 
         record = summarizer.summarize(article, use_cache=use_cache)
     except Exception as exc:  # one article's failure, even a bug, must not stop the run
         return error_line(item.id, exc)
-    return record.model_dump(mode="json")
+    return record

@@ -12,17 +12,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from summarizer.batch.engine import (
-    BatchItem,
-    BatchStats,
-    ResultFile,
-    error_line,
-    pending,
-    summarize_item,
-)
+from summarizer.batch.engine import BatchItem, BatchStats, pending, summarize_item
 from summarizer.core import ArticleRequest, ConfigError, InputError
-from summarizer.extract import RecordCache, Summarizer, load_prompts
-from summarizer.providers import LazyProvider
+from summarizer.extract import Summarizer
+from summarizer.io import ResultFile, error_line, parse_line
 from summarizer.settings import Settings
 
 INSTALL = "the ray engine needs Ray: pip install -e '.[ray]'"
@@ -33,8 +26,7 @@ class SummarizeRows:
     run concurrently in its threads (a model call mostly waits on the network)."""
 
     def __init__(self, settings: Settings, use_cache: bool, threads: int) -> None:
-        cache = RecordCache(settings.cache_dir) if use_cache else None
-        self.summarizer = Summarizer(LazyProvider(settings), load_prompts(), cache, settings)
+        self.summarizer = Summarizer.from_settings(settings, use_cache=use_cache)
         self.use_cache = use_cache
         self.pool = ThreadPoolExecutor(max_workers=threads)
 
@@ -46,8 +38,8 @@ class SummarizeRows:
     def line(self, item_id: object, raw: str, notes: str) -> str:
         request = ArticleRequest.model_validate_json(raw)
         request = request.with_page(request.text or "", tuple(json.loads(notes)))
-        entry = summarize_item(self.summarizer, BatchItem(str(item_id), request), self.use_cache)
-        return json.dumps(entry, ensure_ascii=False)
+        line = summarize_item(self.summarizer, BatchItem(str(item_id), request), self.use_cache)
+        return line.model_dump_json()
 
 
 def run_ray(
@@ -69,9 +61,9 @@ def run_ray(
     rows = []
     for item in todo:
         if item.request is None:  # unreadable input: its error line needs no worker
-            entry = error_line(item.id, item.error or InputError("no article"))
-            results.append(entry)
-            stats.count(item.id, entry)
+            line = error_line(item.id, item.error or InputError("no article"))
+            results.append(line)
+            stats.count(line)
             continue
         rows.append(
             {
@@ -96,9 +88,8 @@ def run_ray(
             num_cpus=1,
         )
         for row in lines.iter_rows():
-            entry = json.loads(row["line"])
-            results.append(entry)
-            stats.count(str(row["id"]), entry)
+            results.append_json(row["line"])
+            stats.count(parse_line(row["line"], f"worker's line for {row['id']}"))
             on_done(stats)
     stats.seconds = time.perf_counter() - started
     return stats

@@ -26,6 +26,7 @@ from summarizer.evals.evalset import CorpusArticle, GoldRecord, load_aliases, lo
 from summarizer.evals.scoring import LISTS, NameMatcher, Score, score_article
 from summarizer.evals.sets import RecordingSet, for_recording
 from summarizer.extract import Summarizer, build_article
+from summarizer.providers import registered
 from summarizer.record import write_atomic
 from summarizer.settings import Settings
 
@@ -158,8 +159,13 @@ class SetResult:
     @property
     def rerecord(self) -> str:
         s = self.recording_set
-        model = f" --model {s.model}" if s.provider != "local" else ""
+        model = f" --model {s.model}" if reads_model(s.provider) else ""
         return f"summarizer eval --record --provider {s.provider}{model}"
+
+
+def reads_model(provider: str) -> bool:
+    """Whether recording `provider` takes a `--model` (a setting, not a file)."""
+    return any(spec.name == provider and spec.reads_model for spec in registered())
 
 
 def replay_set(

@@ -51,7 +51,7 @@ class RecordingSet(BaseModel):
 
     def recorded_by(self, summarizer: Summarizer) -> RecordingSet:
         """This set after `summarizer` recorded it: its model and request-shaping settings."""
-        params = summarizer.settings.generation(summarizer.provider.name).model_dump()
+        params = summarizer.params().model_dump()
         shaping = {
             "chunk_chars": summarizer.plan.chars,
             "chunk_overlap": summarizer.plan.overlap,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from semantic_text_splitter import TextSplitter
 
 from summarizer.core import ChunkPlan
+from summarizer.providers import Capabilities
 from summarizer.settings import Settings
 
 # Characters per call for providers whose context is not known here. Large enough that
@@ -38,18 +39,21 @@ class Piece:
         return self.start + len(self.text)
 
 
-def local_chunk_chars(n_ctx: int, max_tokens: int, prompt_chars: int) -> int:
-    """Article characters that fit the local model's context beside the prompt and a
-    full answer."""
+def context_chunk_chars(n_ctx: int, max_tokens: int, prompt_chars: int) -> int:
+    """Article characters that fit a context window of `n_ctx` tokens beside the prompt
+    and a full answer."""
     prompt_tokens = math.ceil(prompt_chars / CHARS_PER_TOKEN) + TEMPLATE_TOKENS
     return max(MIN_PIECE, int((n_ctx - max_tokens - prompt_tokens) * CHARS_PER_TOKEN))
 
 
-def plan_for(settings: Settings, provider: str, prompt_chars: int) -> ChunkPlan:
+def plan_for(settings: Settings, capabilities: Capabilities, prompt_chars: int) -> ChunkPlan:
+    """The configured budget; unset, what fits the provider's context where it is known,
+    else REMOTE_CHUNK_CHARS."""
     chars = settings.chunk_chars
-    if chars is None and provider == "local":
-        budget = settings.answer_budget(provider)
-        chars = local_chunk_chars(settings.local_n_ctx, budget, prompt_chars)
+    context = capabilities.context_tokens
+    if chars is None and context is not None:
+        budget = capabilities.answer_budget(settings)
+        chars = context_chunk_chars(context(settings), budget, prompt_chars)
     chars = chars or REMOTE_CHUNK_CHARS
     return ChunkPlan(
         chars=chars, overlap=min(settings.chunk_overlap, chars // 4), passes=settings.passes

@@ -4,6 +4,7 @@ grounding -> dates and names -> merge -> cache -> record."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,8 @@ from summarizer.core import (
 from summarizer.extract.article import Article
 from summarizer.extract.cache import RecordCache, cache_key
 from summarizer.extract.chunking import Piece, halve, plan_for, split
-from summarizer.extract.prompts import PromptSet
-from summarizer.providers import Provider
+from summarizer.extract.prompts import PromptSet, load_prompts
+from summarizer.providers import LazyProvider, Provider, capabilities_of
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,8 +39,33 @@ class Summarizer:
         self.prompts = prompts
         self.cache = cache
         self.settings = settings
-        self.plan = plan_for(settings, provider.name, prompts.chars)
+        self.capabilities = capabilities_of(provider.name)
+        self.plan = plan_for(settings, self.capabilities, prompts.chars)
         self.prompt_version = prompts.version_for(self.plan)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        use_cache: bool = True,
+        eager: bool = False,
+        notify: Callable[[str], None] | None = None,
+    ) -> Summarizer:
+        """The configured pipeline: its provider is built on the first cache miss, or at
+        once when `eager` (a batch should stop on a configuration it cannot run with, not
+        fail every line); `notify` hears the provider's notice (the demo model's)."""
+        provider = LazyProvider(settings)
+        if notify is not None and provider.notice is not None:
+            notify(provider.notice)
+        if eager:
+            provider.get()
+        cache = RecordCache(settings.cache_dir) if use_cache else None
+        return cls(provider, load_prompts(), cache, settings)
+
+    def with_provider(self, provider: Provider, use_cache: bool = True) -> Summarizer:
+        """The same pipeline on another provider (one that stands in for this one)."""
+        return Summarizer(provider, self.prompts, self.cache if use_cache else None, self.settings)
 
     def summarize(self, article: Article, use_cache: bool = True) -> SummaryRecord:
         return (self.lookup(article) if use_cache else None) or self.extract(article, use_cache)
@@ -66,7 +92,7 @@ class Summarizer:
             self.provider.name,
             self.provider.model,
             self.prompt_version,
-            self.settings.generation(self.provider.name),
+            self.params(),
             self.plan,
         )
 
@@ -126,7 +152,7 @@ class Summarizer:
             extraction = extract(
                 self.provider,
                 self.prompts.messages(piece.text, published.isoformat() if published else None),
-                self._params(n),
+                self.params(n),
                 self.settings.max_reasks,
                 self.settings.record_dir,
             )
@@ -137,7 +163,8 @@ class Summarizer:
             return [found for half in halves for found in self._piece(article, n, half)]
         return [(assemble(extraction.draft, article, piece), extraction.usage)]
 
-    def _params(self, n: int) -> GenerationParams:
-        """Pass `n` samples with its own seed, so passes are distinct requests."""
-        params = self.settings.generation(self.provider.name)
-        return params.model_copy(update={"seed": params.seed + n})
+    def params(self, n: int = 0) -> GenerationParams:
+        """Sampling settings; pass `n` samples with its own seed, so passes are distinct
+        requests."""
+        params = self.capabilities.generation(self.settings)
+        return params.model_copy(update={"seed": params.seed + n}) if n else params

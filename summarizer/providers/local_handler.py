@@ -12,6 +12,7 @@ from summarizer.core import ConfigError, ContextExceeded, ProviderError
 from summarizer.providers import local_model
 from summarizer.providers.local_model import ModelConfig
 from summarizer.providers.worker import Factory, Worker
+from summarizer.settings import Settings
 
 DEMO_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # How llama-cpp-python says a prompt is longer than the context window.
@@ -69,6 +70,16 @@ class LocalProvider:
         # The model loads in the worker on the first call, not here: a cache hit never
         # pays for it.
         self.worker = Worker(factory, config, timeout)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalProvider:
+        return cls(
+            settings.local_model_path,
+            settings.local_n_ctx,
+            settings.local_threads,
+            settings.local_extra_buffers,
+            settings.local_timeout,
+        )
 
     def create(self, **request: Any) -> Any:
         from openai.types.chat import ChatCompletion

@@ -10,6 +10,7 @@ from openai.types.chat import ChatCompletion
 
 from summarizer.core import RecordingMissing
 from summarizer.record import load_recordings, recorded_identity, request_hash
+from summarizer.settings import Settings
 
 RECORD_HINT = (
     "record it with `summarizer eval --record --provider {provider}` (corpus articles), or "
@@ -29,6 +30,10 @@ class ReplayProvider:
         self.model, self.mode = recorded_identity(self._recordings)
         providers = {r.provider for r in self._recordings.values()}
         self._recorded_by = providers.pop() if len(providers) == 1 else "<provider>"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReplayProvider:
+        return cls(settings.recordings_dir)
 
     def create(self, **request: Any) -> Any:
         key = request_hash(request)

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from summarizer.batch import ResultFile, item_for, public_message, read_results, run_batch
+from summarizer.batch import item_for, run_batch
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer
+from summarizer.io import ResultFile, done_ids, public_message
 from summarizer.record import write_atomic
 
 JobState = Literal["queued", "running", "done", "failed"]
@@ -91,7 +92,7 @@ class JobStore:
         if not path.is_file():
             return None
         state = json.loads(path.read_text(encoding="utf-8"))
-        done = read_results(self.results_path(job_id))
+        done = done_ids(self.results_path(job_id))
         ok = sum(done.values())
         return JobStatus(**state, done=len(done), ok=ok, failed=len(done) - ok)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from pydantic import ValidationError
 from summarizer.batch import read_inputs
 from summarizer.core import InputError, SummaryRecord, first_problem
 from summarizer.extract import normalize_text
+from summarizer.io import ErrorLine, ResultLine, iter_results
 from summarizer.record import write_atomic
 from summarizer.view.page import IndexEntry, page_name, render_index, render_record
 
@@ -27,36 +27,29 @@ def texts_from_inputs(paths: Iterable[Path]) -> dict[str, str]:
     }
 
 
-def _record(data: object, source: str) -> SummaryRecord:
+def _record(path: Path) -> SummaryRecord:
     try:
-        return SummaryRecord.model_validate(data)
+        return SummaryRecord.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except ValidationError as exc:
         raise InputError(
-            f"{source} is not a summary record: {first_problem(exc, 'record')}"
+            f"{path} is not a summary record: {first_problem(exc, 'record')}"
         ) from None
 
 
+def _entry(line: ResultLine) -> IndexEntry:
+    if isinstance(line, ErrorLine):  # a batch's line for a failed input
+        return IndexEntry(line.id, None, None, line.error.message)
+    return IndexEntry(line.article.id, page_name(line.article.id), line)
+
+
 def _load(path: Path) -> list[IndexEntry]:
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    lines = content.splitlines() if path.suffix == ".jsonl" else [content]
-    entries = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        source = f"{path}:{number}" if path.suffix == ".jsonl" else str(path)
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{source} is not JSON: {exc.msg}") from None
-        if isinstance(data, dict) and "error" in data:  # a batch's line for a failed input
-            message = (data.get("error") or {}).get("message", "failed")
-            entries.append(IndexEntry(str(data.get("id")), None, None, str(message)))
-            continue
-        record = _record(data, source)
-        entries.append(IndexEntry(record.article.id, page_name(record.article.id), record))
+    if path.suffix != ".jsonl":
+        return [_entry(_record(path))]
+    if not path.is_file():
+        raise InputError(f"cannot read {path}: no such file")
+    entries = [_entry(line) for line in iter_results(path)]
     if not entries:
         raise InputError(f"{path} holds no records")
     return entries

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.batch.engine import BatchItem, BatchStats, ResultFile, read_inputs, run_batch
+from summarizer.batch.engine import BatchItem, BatchStats, read_inputs, run_batch
 from summarizer.cli import app
 from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecord
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
+from summarizer.io import ErrorLine, ResultFile, ResultLine, iter_results, line_id
 from summarizer.settings import Settings
 from tests.evalhelp import corpus_jsonl, replay_batch_command
 from tests.fakes import FakeProvider
@@ -51,12 +52,8 @@ def mixed_inputs(root: Path) -> Path:
     return folder
 
 
-def lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def line_id(entry: dict[str, Any]) -> str:
-    return str(entry["id"] if "error" in entry else entry["article"]["id"])
+def lines(path: Path) -> list[ResultLine]:
+    return list(iter_results(path))
 
 
 def test_inputs_from_files_directories_and_jsonl(tmp_path: Path) -> None:
@@ -101,11 +98,8 @@ def test_one_line_per_input_and_failures_do_not_stop_the_run(
     written = lines(tmp_path / "out.jsonl")
     assert sorted(line_id(e) for e in written) == sorted(i.id for i in items)
     assert (stats.ok, stats.failed) == (3, 3)
-    errors = {e["id"]: e["error"]["type"] for e in written if "error" in e}
+    errors = {e.id: e.error.type for e in written if isinstance(e, ErrorLine)}
     assert errors["c4"] == "provider_error" and errors["c3"] == "invalid_input"
-    for entry in written:
-        if "error" not in entry:
-            SummaryRecord.model_validate(entry)
 
 
 def test_rerun_skips_what_is_done_and_drops_a_torn_line(
@@ -139,8 +133,10 @@ def test_cli_batch_replays_the_five_articles(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     written = lines(out)
-    assert [e["article"]["id"] for e in written] != [] and len(written) == 5
-    assert {e["provenance"]["model"] for e in written} == {"claude-standin"}
+    assert len(written) == 5 and all(isinstance(e, SummaryRecord) for e in written)
+    assert {e.provenance.model for e in written if isinstance(e, SummaryRecord)} == {
+        "claude-standin"
+    }
     assert "5 ok, 0 failed" in result.stderr
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0 and "5 already done" in again.stderr and len(lines(out)) == 5
@@ -154,7 +150,8 @@ def test_cli_batch_exit_codes(tmp_path: Path) -> None:
         app, ["batch", str(unrecorded), "--out", str(out), "--provider", "replay"]
     )
     assert result.exit_code == 1 and "0 ok, 1 failed" in result.stderr
-    assert lines(out)[0]["error"]["type"] == "recording_missing"
+    (line,) = lines(out)
+    assert isinstance(line, ErrorLine) and line.error.type == "recording_missing"
     usage = CliRunner().invoke(app, ["batch", str(tmp_path / "missing"), "--out", str(out)])
     assert usage.exit_code == 2 and "no such file" in usage.stderr
 
@@ -182,4 +179,4 @@ def test_sigkill_mid_run_then_rerun_gives_exactly_one_line_each(tmp_path: Path) 
     written = lines(out)
     ids = [line_id(e) for e in written]
     assert len(ids) == 300 and len(set(ids)) == 300
-    assert all("error" not in e for e in written)
+    assert all(isinstance(e, SummaryRecord) for e in written)

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from bench.stub_server import BatchFaults, StubConfig, StubServer
 from summarizer.cli import app
+from summarizer.core import SummaryRecord
+from summarizer.io import ErrorLine, ResultLine, iter_results
 from tests.conftest import CORPUS
 
 ARGS = ["--provider", "openai", "--model", "stub-model", "--poll-seconds", "0"]
@@ -49,18 +51,12 @@ def run(stub: StubServer, out: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
-def lines(out: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in out.read_text().splitlines()]
+def lines(out: Path) -> list[ResultLine]:
+    return list(iter_results(out))
 
 
-def records(out: Path) -> dict[str, dict[str, object]]:
-    found = {}
-    for entry in lines(out):
-        if "error" not in entry:
-            article = entry["article"]
-            assert isinstance(article, dict)
-            found[str(article["id"])] = entry
-    return found
+def records(out: Path) -> dict[str, SummaryRecord]:
+    return {e.article.id: e for e in lines(out) if isinstance(e, SummaryRecord)}
 
 
 def test_one_batch_answers_every_article_through_the_same_pipeline(tmp_path: Path) -> None:
@@ -79,7 +75,9 @@ def test_one_batch_answers_every_article_through_the_same_pipeline(tmp_path: Pat
     batch, direct = records(tmp_path / "batch.jsonl"), records(tmp_path / "sync.jsonl")
     assert len(batch) == 5 and batch.keys() == direct.keys()
     for key, record in batch.items():
-        assert {**record, "provenance": None} == {**direct[key], "provenance": None}
+        assert record.model_copy(update={"provenance": None}) == direct[key].model_copy(
+            update={"provenance": None}
+        )
     state = json.loads((tmp_path / "batch.jsonl.batches.json").read_text())
     assert [b["status"] for b in state["batches"]] == ["completed"]
 
@@ -99,8 +97,8 @@ def test_unanswered_items_are_error_lines_and_retry_failed_resubmits_only_them(
     with StubServer(StubConfig(batch=faults)) as stub:
         code, stderr = run(stub, out)
         assert code == 1 and len(lines(out)) == 5 and len(records(out)) == answered
-        errors = [e for e in lines(out) if "error" in e]
-        assert all("batch-0 gave no answer" in str(e["error"]) for e in errors)
+        errors = [e for e in lines(out) if isinstance(e, ErrorLine)]
+        assert all("batch-0 gave no answer" in e.error.message for e in errors)
         if faults.expire:
             assert "batch batch-0 ended expired" in stderr
         stub.batch_api.faults = BatchFaults()  # the provider recovers
@@ -130,7 +128,8 @@ def test_a_batch_needs_the_openai_provider(tmp_path: Path) -> None:
             "replay",
         ],
     )
-    assert result.exit_code == 2 and "needs the openai provider" in result.stderr
+    assert result.exit_code == 2
+    assert "needs a provider with a Batch API (openai), not replay" in result.stderr
 
 
 def test_sigkill_between_submit_and_download_resumes_the_same_batch(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
+from summarizer.io import iter_results, line_id
 from tests.conftest import CORPUS
 
 pytest.importorskip("ray", reason="the ray extra is not installed")
@@ -40,14 +41,11 @@ def batch(corpus: Path, out: Path, *extra: str) -> int:
 
 
 def entries(out: Path) -> dict[str, dict[str, object]]:
+    """Each line as data, by id, with the time of its making left out."""
     found = {}
-    for line in out.read_text().splitlines():
-        entry = json.loads(line)
-        if "error" in entry:
-            found[entry["id"]] = entry
-        else:
-            entry["provenance"]["created_at"] = None
-            found[entry["article"]["id"]] = entry
+    for line in iter_results(out):
+        entry = line.model_dump(mode="json", exclude={"provenance": {"created_at"}})
+        found[line_id(line)] = entry
     return found
 
 

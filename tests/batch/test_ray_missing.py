@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.batch import ResultFile, item_for, run_ray
+from summarizer.batch import item_for, run_ray
 from summarizer.core import ArticleRequest, ConfigError
+from summarizer.io import ResultFile
 from summarizer.settings import Settings
 
 

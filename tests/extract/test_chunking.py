@@ -9,14 +9,16 @@ from summarizer.extract.chunking import (
     MIN_PIECE,
     REMOTE_CHUNK_CHARS,
     Piece,
+    context_chunk_chars,
     halve,
-    local_chunk_chars,
     plan_for,
     split,
 )
+from summarizer.providers import capabilities_of
 from summarizer.settings import Settings
 from tests.conftest import corpus_article
 
+LOCAL = capabilities_of("local")
 LONG = "\n\n".join(corpus_article(i).text for i in ("000", "001", "002", "003", "004"))
 
 
@@ -63,10 +65,10 @@ def test_halving_gives_smaller_pieces_at_the_same_place_until_too_small() -> Non
 
 
 def test_the_local_budget_comes_from_its_context_and_the_others_from_the_setting() -> None:
-    local = plan_for(Settings(local_n_ctx=8192, max_tokens=4096), "local", 6000)
-    assert local.chars == local_chunk_chars(8192, 4096, 6000)
+    local = plan_for(Settings(local_n_ctx=8192, max_tokens=4096), LOCAL, 6000)
+    assert local.chars == context_chunk_chars(8192, 4096, 6000)
     assert 6000 < local.chars < (8192 - 4096) * 4  # prompt and answer leave this much text
-    assert plan_for(Settings(local_n_ctx=2048, max_tokens=512), "local", 6000).chars < local.chars
-    assert plan_for(Settings(), "openai", 6000).chars == REMOTE_CHUNK_CHARS
-    chosen = plan_for(Settings(chunk_chars=3000, chunk_overlap=2000, passes=2), "local", 6000)
+    assert plan_for(Settings(local_n_ctx=2048, max_tokens=512), LOCAL, 6000).chars < local.chars
+    assert plan_for(Settings(), capabilities_of("openai"), 6000).chars == REMOTE_CHUNK_CHARS
+    chosen = plan_for(Settings(chunk_chars=3000, chunk_overlap=2000, passes=2), LOCAL, 6000)
     assert (chosen.chars, chosen.overlap, chosen.passes) == (3000, 750, 2)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from summarizer.batch.engine import error_line
 from summarizer.core import (
     ArticleRequest,
     ExtractionFailed,
@@ -21,6 +20,7 @@ from summarizer.core import (
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
+from summarizer.io import error_line
 from summarizer.providers import Provider
 from summarizer.providers.local_handler import LocalProvider
 from summarizer.serve.api import Service, create_app, get_summarizer
@@ -264,7 +264,7 @@ def test_a_restarted_server_reports_and_finishes_jobs(
     # A job the old server left half done is finished by the next one.
     store = Service(settings).jobs
     half = store.create([ArticleRequest(text=TEXT, id="p"), ArticleRequest(text=TEXT, id="q")])
-    earlier = json.dumps(error_line("p", ProviderError("the old server's answer")))
+    earlier = error_line("p", ProviderError("the old server's answer")).model_dump_json()
     store.results_path(half).write_text(earlier + "\n", encoding="utf-8")
     summarizer = Summarizer(fake, load_prompts(), RecordCache(settings.cache_dir), settings)
     assert store.resume_unfinished(lambda: summarizer) == [half]

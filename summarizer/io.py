@@ -1,0 +1,178 @@
+"""Results files: one JSON line per input article, its record or an error line.
+
+The one place that writes and parses those lines (as langextract's `io.py` does for its
+documents): `summarizer batch` and the API's jobs write them through `ResultFile`;
+`view`, the job status, skip-done and the tests read them through `iter_results` (typed,
+streaming, constant memory) or `done_ids` (the ids only).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag, TypeAdapter, ValidationError
+
+from summarizer.core import InputError, SummarizerError, SummaryRecord, first_problem
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    message: str
+
+
+class ErrorLine(BaseModel):
+    """The line for an article that gave no record: its id and why."""
+
+    id: str
+    error: ErrorDetail
+
+
+ResultLine: TypeAlias = SummaryRecord | ErrorLine
+
+
+def line_id(line: ResultLine) -> str:
+    return line.id if isinstance(line, ErrorLine) else line.article.id
+
+
+def public_message(error: Exception) -> str:
+    """What may be shown of an error outside the server: no paths, no internals."""
+    return error.public_message if isinstance(error, SummarizerError) else type(error).__name__
+
+
+def error_line(article_id: str, error: Exception) -> ErrorLine:
+    """The line for a failed article; the API serves these files, so no server paths."""
+    kind = error.kind if isinstance(error, SummarizerError) else "internal_error"
+    return ErrorLine(id=article_id, error=ErrorDetail(type=kind, message=public_message(error)))
+
+
+def parse_line(text: str | bytes, source: str) -> ResultLine:
+    """One line of a results file; an InputError names `source` and what is wrong."""
+    try:
+        return _adapter().validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise InputError(f"{source} is not JSON: {first['msg']}") from None
+        problem = first_problem(exc, "line")
+        raise InputError(f"{source} is neither a record nor an error line: {problem}") from None
+
+
+def iter_results(path: Path) -> Iterator[ResultLine]:
+    """The lines of a results file in order, read one at a time. A last line with no
+    newline is one still being written (or torn by a crash) and is left out."""
+    for number, raw in _lines(path):
+        yield parse_line(raw, f"{path}:{number}")
+
+
+def done_ids(path: Path) -> dict[str, bool]:
+    """Ids in a results file, each with whether its line is a record (not an error).
+    A line that is no result line is passed over: its article runs again."""
+    done: dict[str, bool] = {}
+    for _, raw in _lines(path):
+        try:
+            head = _Head.model_validate_json(raw)
+        except ValidationError:
+            continue
+        if head.article_id is not None:
+            done[head.article_id] = head.error is None
+    return done
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Numbered whole lines (ending in a newline), blank ones left out."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            if raw.endswith(b"\n") and raw.strip():
+                yield number, raw
+
+
+def _kind(data: Any) -> str:
+    return "error" if isinstance(data, dict) and "error" in data else "record"
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[ResultLine]:
+    """Built on first use: a record's validators are no import-time cost."""
+    line = Annotated[
+        Annotated[SummaryRecord, Tag("record")] | Annotated[ErrorLine, Tag("error")],
+        Discriminator(_kind),
+    ]
+    return TypeAdapter(line)
+
+
+class _Article(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+
+
+class _Head(BaseModel):
+    """What every line says of itself, read without validating a whole record."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str | None = None
+    error: dict[str, Any] | None = None
+    article: _Article | None = None
+
+    @property
+    def article_id(self) -> str | None:
+        if self.error is not None:
+            return self.id
+        return self.article.id if self.article is not None else None
+
+
+class ResultFile:
+    """The writer: an append-only JSONL file, each line written by one `write` on an
+    O_APPEND descriptor; a line torn by a crash is cut off before anything is appended."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._drop_torn_tail()
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._lock = threading.Lock()
+
+    def _drop_torn_tail(self) -> None:
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with self.path.open("r+b") as handle:
+                handle.truncate(data.rfind(b"\n") + 1)
+
+    def ids(self) -> dict[str, bool]:
+        return done_ids(self.path)
+
+    def drop_errors(self) -> None:
+        """Rewrite the file without its error lines, so those articles run again."""
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("wb") as kept:
+            for _, raw in _lines(self.path):
+                if _Head.model_validate_json(raw).error is None:
+                    kept.write(raw)
+        with self._lock:
+            os.replace(tmp, self.path)
+            os.close(self._fd)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+
+    def append(self, line: ResultLine) -> None:
+        self.append_json(line.model_dump_json())
+
+    def append_json(self, line: str) -> None:
+        """A line already serialised (by a worker process) from a `ResultLine`."""
+        data = (line + "\n").encode("utf-8")
+        with self._lock:
+            os.write(self._fd, data)
+
+    def close(self) -> None:
+        os.close(self._fd)

@@ -1,0 +1,212 @@
+"""The provider registry: every provider is data, a `ProviderSpec`, registered by name.
+
+A spec says everything the rest of the package may know of a provider without building it:
+how to name its model (for cache keys and provenance), which settings it reads, what it can
+do (calls in parallel, a Batch API, a context window that bounds the pieces of an article,
+its answer budget) and where its handler lives, as a lazy "module:attribute" target that
+is imported on the first model call, so a cache hit imports no SDK and loads no model.
+No other module tests for a provider's name: it asks the spec.
+
+Other packages add providers through the `summarizer.providers` entry point group (each
+entry point a `ProviderSpec`), or by calling `register` (as the tests' toy provider does).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarizer.core import ConfigError, GenerationParams
+from summarizer.providers import local_handler
+from summarizer.providers.base import Provider
+from summarizer.record import load_recordings, recorded_identity
+from summarizer.settings import Settings
+
+ENTRY_POINTS = "summarizer.providers"
+# Answer budgets (max_tokens) where SUMMARIZER_MAX_TOKENS is unset: a capable model's full
+# answer runs to 1-2 tokens per character of article, so an 8,000-character piece needs up
+# to 16k; a local model's context must hold the prompt and the article as well.
+REMOTE_MAX_TOKENS = 16384
+LOCAL_MAX_TOKENS = 4096
+DEMO_NOTICE = (
+    "summarizer: using the built-in demo model SmolLM2-135M (tiny: expect poor answers). "
+    "For real results set SUMMARIZER_PROVIDER=openai with OPENAI_API_KEY (or OPENAI_BASE_URL) "
+    "and SUMMARIZER_MODEL, or SUMMARIZER_LOCAL_MODEL_PATH to a larger GGUF model."
+)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the pipeline must know of a provider to plan its calls."""
+
+    concurrent: bool = True  # False: calls are serialised (one in-process model)
+    batch_api: bool = False  # answers bulk requests later and cheaper (`--via batch-api`)
+    answer_tokens: int = REMOTE_MAX_TOKENS  # max_tokens where the settings give none
+    # The context window in tokens, where it is known here: an article's pieces are then
+    # sized to fit it beside the prompt and the answer.
+    context_tokens: Callable[[Settings], int] | None = None
+
+    def answer_budget(self, settings: Settings) -> int:
+        return settings.max_tokens if settings.max_tokens is not None else self.answer_tokens
+
+    def generation(self, settings: Settings) -> GenerationParams:
+        """Sampling settings: part of every cache key and recorded request."""
+        return GenerationParams(
+            temperature=settings.temperature,
+            max_tokens=self.answer_budget(settings),
+            seed=settings.seed,
+        )
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    name: str
+    target: str  # "module:attribute": a callable (Settings) -> Provider, imported on first use
+    identify: Callable[[Settings], tuple[str, str]]  # (model, mode) without building anything
+    summary: str = ""
+    settings: tuple[str, ...] = ()  # the Settings fields it reads
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    # Chosen when no provider is configured, where `available` holds (in registry order).
+    default: bool = False
+    available: Callable[[], bool] = lambda: True
+    # A line for stderr when this configuration runs (the demo model's warning).
+    notice: Callable[[Settings], str | None] = lambda _: None
+
+    def build(self, settings: Settings) -> Provider:
+        module, _, attribute = self.target.partition(":")
+        factory: Any = importlib.import_module(module)
+        for part in attribute.split("."):
+            factory = getattr(factory, part)
+        provider: Provider = factory(settings)
+        return provider
+
+    @property
+    def reads_model(self) -> bool:
+        """Whether the model is a setting (`--model`), not a file or a recording."""
+        return "model" in self.settings
+
+
+_registry: dict[str, ProviderSpec] = {}
+_lock = threading.Lock()
+_plugins_loaded = False
+
+
+def register(spec: ProviderSpec) -> ProviderSpec:
+    """Add (or replace) a provider by its name."""
+    with _lock:
+        _registry[spec.name] = spec
+    return spec
+
+
+def unregister(name: str) -> None:
+    with _lock:
+        _registry.pop(name, None)
+
+
+def _load_plugins() -> None:
+    """Specs that installed packages declare as `summarizer.providers` entry points."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINTS):
+        spec = entry.load()
+        if isinstance(spec, ProviderSpec) and spec.name not in _registry:
+            register(spec)
+
+
+def registered() -> list[ProviderSpec]:
+    _load_plugins()
+    return list(_registry.values())
+
+
+def spec_for(name: str) -> ProviderSpec:
+    if name not in _registry:
+        _load_plugins()
+    spec = _registry.get(name)
+    if spec is None:
+        known = ", ".join(sorted(_registry))
+        raise ConfigError(f"unknown provider {name!r}: choose one of {known}")
+    return spec
+
+
+def capabilities_of(name: str) -> Capabilities:
+    """A registered provider's capabilities; a stand-in that is not registered (a test's
+    fake, a wrapper) plans as a remote model does."""
+    spec = _registry.get(name)
+    return spec.capabilities if spec is not None else Capabilities()
+
+
+def chosen(settings: Settings) -> ProviderSpec:
+    """The configured provider; with none configured, the first default that is available."""
+    if settings.provider is not None:
+        return spec_for(settings.provider)
+    defaults = [spec for spec in _registry.values() if spec.default]
+    return next((spec for spec in defaults if spec.available()), defaults[-1])
+
+
+# --- The built-in providers -------------------------------------------------------------
+
+
+def _demo_notice(settings: Settings) -> str | None:
+    unset = settings.provider is None and settings.local_model_path is None
+    return DEMO_NOTICE if unset else None
+
+
+def _recorded(settings: Settings) -> tuple[str, str]:
+    return recorded_identity(load_recordings(settings.recordings_dir))
+
+
+register(
+    ProviderSpec(
+        name="local",
+        target="summarizer.providers.local_handler:LocalProvider.from_settings",
+        identify=lambda s: (local_handler.model_name(s.local_model_path), "json_schema"),
+        summary="a GGUF model in llama.cpp, in a worker process (default: SmolLM2-135M)",
+        settings=(
+            "local_model_path",
+            "local_n_ctx",
+            "local_threads",
+            "local_extra_buffers",
+            "local_timeout",
+        ),
+        capabilities=Capabilities(
+            concurrent=False, answer_tokens=LOCAL_MAX_TOKENS, context_tokens=lambda s: s.local_n_ctx
+        ),
+        default=True,
+        available=local_handler.is_installed,
+        notice=_demo_notice,
+    )
+)
+register(
+    ProviderSpec(
+        name="openai",
+        target="summarizer.providers.openai_handler:OpenAIProvider",
+        identify=lambda s: (s.model, s.instructor_mode),
+        summary="any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server)",
+        settings=(
+            "model",
+            "openai_api_key",
+            "openai_base_url",
+            "instructor_mode",
+            "timeout",
+            "max_attempts",
+            "max_backoff",
+        ),
+        capabilities=Capabilities(batch_api=True),
+        default=True,
+    )
+)
+register(
+    ProviderSpec(
+        name="replay",
+        target="summarizer.providers.replay_handler:ReplayProvider.from_settings",
+        identify=_recorded,
+        summary="answers each request with a real model's recorded answer to it (no key)",
+        settings=("recordings_dir",),
+    )
+)
