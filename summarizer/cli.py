@@ -90,7 +90,7 @@ def read_request(path: str) -> ArticleRequest:
     return request_from_bytes(read_input(path), source, as_json, suffix in (".html", ".htm"))
 
 
-def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
+def read_page_of(request: ArticleRequest, settings: Settings) -> ArticleRequest:
     """The request with its page read, when it is HTML or a URL (the CLI may fetch)."""
     if not request.needs_reading:
         return request
@@ -152,7 +152,7 @@ def summarize(
             "published_at": parse_date(published_at) if published_at else None,
         }
         request = request.model_copy(update={k: v for k, v in given.items() if v is not None})
-        article = build_article(read_page(request, settings), settings.max_chars)
+        article = build_article(read_page_of(request, settings), settings.max_chars)
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True))
         record = summarizer.summarize(article, use_cache=not no_cache)
         emit(record.model_dump(mode="json"))

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from summarizer import pages
 from summarizer.core import ArticleRequest, InputError, SummarizerError
 from summarizer.extract import (
     Summarizer,
@@ -21,7 +22,6 @@ from summarizer.extract import (
     request_from_json,
 )
 from summarizer.io import ErrorLine, ResultFile, ResultLine, error_line
-from summarizer.pages import read_html
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 
@@ -69,14 +69,13 @@ def item_for(request: ArticleRequest) -> BatchItem:
     """The article to run, its HTML read (a batch fetches no URLs); its id is the
     caller's, else the content id of its text."""
     try:
-        request = read_html(request)
+        request = pages.read(request)
     except InputError as exc:
         source = request.html or request.url or ""
         return BatchItem(request.id or content_id(source), error=exc)
-    assert request.text is not None  # read_html leaves text or raises
+    assert request.text is not None  # with no limits, pages.read leaves text or raises
     article_id = request.id or content_id(normalize_text(request.text))
-    read = request.model_copy(update={"id": article_id})
-    return BatchItem(article_id, read)
+    return BatchItem(article_id, request.model_copy(update={"id": article_id}))
 
 
 def read_inputs(paths: Iterable[Path]) -> list[BatchItem]:

@@ -5,31 +5,26 @@ publication date where the caller gave none."""
 from __future__ import annotations
 
 from summarizer.core import ArticleRequest
-from summarizer.pages.fetch import FetchFailed, Limits, fetch
-from summarizer.pages.html import read_page
+from summarizer.pages.fetch import FetchFailed, Limits, fetch, media_type
+from summarizer.pages.html import Page, parse_page
 
-__all__ = ["FetchFailed", "Limits", "read", "read_html", "read_page"]
-
-
-def read(request: ArticleRequest, limits: Limits) -> ArticleRequest:
-    """The request with text to summarise: as given, or read from its HTML or its URL."""
-    if not request.fetch:
-        return read_html(request)
-    assert request.url is not None  # the request's own validation requires it
-    fetched = fetch(request.url, limits)
-    return _from_page(request, fetched.html, fetched.url)
+__all__ = ["FetchFailed", "Limits", "Page", "media_type", "parse_page", "read"]
 
 
-def read_html(request: ArticleRequest) -> ArticleRequest:
-    """The request with text to summarise, read from its HTML if it has some; a URL to
-    fetch is refused here (where fetching is off)."""
+def read(request: ArticleRequest, limits: Limits | None = None) -> ArticleRequest:
+    """The request with text to summarise: as given, read from its HTML, or from its URL
+    fetched within `limits`; with no limits, fetching is off here and a URL is refused."""
     if request.fetch:
-        raise FetchFailed("fetching URLs is off here (SUMMARIZER_API_FETCH turns it on)")
+        if limits is None:
+            raise FetchFailed("fetching URLs is off here (SUMMARIZER_API_FETCH turns it on)")
+        assert request.url is not None  # the request's own validation requires it
+        fetched = fetch(request.url, limits)
+        return _from_page(request, fetched.html, fetched.url)
     return request if request.html is None else _from_page(request, request.html, "the page")
 
 
 def _from_page(request: ArticleRequest, html: str, source: str) -> ArticleRequest:
-    page = read_page(html, source)
+    page = parse_page(html, source)
     if request.published_at is not None:
         note = "published_at: given by the caller"
     elif page.published_at is not None:

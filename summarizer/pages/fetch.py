@@ -78,10 +78,15 @@ def _check_target(url: str, allow_private: bool) -> None:
             )
 
 
+def media_type(content_type: str | None) -> str:
+    """The media type of a Content-Type header ("text/html; charset=utf-8": "text/html")."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
 def _read(url: str, response: httpx2.Response, max_bytes: int) -> str:
     if response.status_code != 200:
         raise FetchFailed(f"{url} answered HTTP {response.status_code}")
-    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind = media_type(response.headers.get("content-type"))
     if kind not in HTML_TYPES:
         raise FetchFailed(f"{url} is not an HTML page (content type {kind or 'none'!r})")
     declared = response.headers.get("content-length")

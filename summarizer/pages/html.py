@@ -18,7 +18,7 @@ class Page:
     published_at: dt.date | None
 
 
-def read_page(html: str, source: str) -> Page:
+def parse_page(html: str, source: str) -> Page:
     import trafilatura  # lxml and its HTML stack: only for pages
     from trafilatura.settings import Document
 

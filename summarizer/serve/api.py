@@ -242,7 +242,7 @@ ARTICLE_BODY: dict[str, Any] = {
 async def article_body(request: Request) -> ArticleRequest:
     """The article in a summary request: JSON, or a page sent as `text/html`."""
     raw = await request.body()
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = pages.media_type(request.headers.get("content-type"))
     try:
         if media == "text/html":
             return ArticleRequest(html=raw.decode("utf-8", errors="replace"))
@@ -266,9 +266,7 @@ def cached_record(cache: RecordCache, article_id: str) -> str:
 
 def read_page(request: ArticleRequest, settings: Settings) -> ArticleRequest:
     """A page's text for the request; a URL is fetched only where the server allows it."""
-    if not settings.api_fetch:
-        return pages.read_html(request)
-    return pages.read(request, pages.Limits.of(settings))
+    return pages.read(request, pages.Limits.of(settings) if settings.api_fetch else None)
 
 
 def _add_routes(app: FastAPI, settings: Settings, auth: list[Any]) -> None:
