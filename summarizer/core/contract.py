@@ -57,12 +57,21 @@ class Actor(Strict):
     affiliation: str | None
     evidence: list[Evidence]
 
+    @property
+    def names(self) -> list[str]:
+        """Every name the article uses for the actor."""
+        return [self.name, *self.aliases]
+
 
 class Location(Strict):
     name: str
     type: LocationType
     country: CountryCode | None
     evidence: list[Evidence]
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name]
 
 
 class Event(Strict):

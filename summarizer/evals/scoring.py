@@ -216,7 +216,7 @@ class ArticleScorer:
                 fields(preds[p], golds[g])
 
     def _entity(self, pred: Any, gold: Any) -> float:
-        return self.names.best(_names(pred), _names(gold))
+        return self.names.best(pred.names, gold.names)
 
     def _event(self, pred: Any, gold: Any) -> float:
         same_actor = self.names.best(pred.actors, gold.actors)
@@ -262,10 +262,6 @@ class ArticleScorer:
         self.score.tally("threats.action_similarity", action)
         self.score.tally("threats.action_accuracy", action >= TEXT_CORRECT)
         self.score.tally("threats.date_accuracy", same_date(pred.when, gold.when))
-
-
-def _names(item: Any) -> list[str]:
-    return [item.name, *getattr(item, "aliases", [])]
 
 
 def score_article(

@@ -45,24 +45,20 @@ def _unique(items: Iterable[str]) -> list[str]:
 Named = TypeVar("Named", Actor, Location)
 
 
-def _names(item: Actor | Location) -> list[str]:
-    return [item.name, *item.aliases] if isinstance(item, Actor) else [item.name]
-
-
 def _merge_named(
     groups: list[list[Named]], combine: Callable[[Named, Named], Named]
 ) -> list[Named]:
     merged: list[Named] = []
     index: dict[str, int] = {}  # normalised name or alias -> position in `merged`
     for item in (i for group in groups for i in group):
-        keys = [normalize_name(n) for n in _names(item)]
+        keys = [normalize_name(n) for n in item.names]
         at = next((index[k] for k in keys if k in index), None)
         if at is None:
             at = len(merged)
             merged.append(item)
         else:
             merged[at] = combine(merged[at], item)
-        for key in (normalize_name(n) for n in _names(merged[at])):
+        for key in (normalize_name(n) for n in merged[at].names):
             index.setdefault(key, at)
     return merged
 
