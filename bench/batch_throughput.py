@@ -57,7 +57,14 @@ def engines(settings: Settings) -> None:
             items = items_for(f"{name}-{round_}", per_worker * workers)
             if name.startswith("ray"):
                 return scratch_run(
-                    lambda out: run_ray(settings, items, out, workers, RAY_THREADS, None, False)
+                    lambda out: run_ray(
+                        settings,
+                        items,
+                        out,
+                        workers=workers,
+                        concurrency=RAY_THREADS,
+                        use_cache=False,
+                    )
                 )
             return engine_plan(summarizer, items, RAY_THREADS)
 
@@ -182,7 +189,9 @@ def scratch_run(run: Callable[[ResultFile], BatchStats]) -> Plan:
 
 def engine_plan(summarizer: Summarizer, items: list[BatchItem], concurrency: int) -> Plan:
     """The in-process engine over `items`, no cache."""
-    return scratch_run(lambda out: run_batch(summarizer, items, out, concurrency, False))
+    return scratch_run(
+        lambda out: run_batch(summarizer, items, out, concurrency=concurrency, use_cache=False)
+    )
 
 
 def pool_run(

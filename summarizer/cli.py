@@ -228,24 +228,31 @@ def batch(
                     summarizer,
                     items,
                     results,
-                    concurrency,
-                    poll_seconds,
-                    shown.polled,
-                    shown.advance,
+                    concurrency=concurrency,
+                    poll_seconds=poll_seconds,
+                    on_state=shown.polled,
+                    on_done=shown.advance,
                 )
             elif engine == "ray":
                 stats = run_ray(
                     settings,
                     items,
                     results,
-                    ray_workers,
-                    concurrency,
-                    ray_address,
-                    use_cache,
-                    shown.advance,
+                    workers=ray_workers,
+                    concurrency=concurrency,
+                    address=ray_address,
+                    use_cache=use_cache,
+                    on_done=shown.advance,
                 )
             else:
-                stats = run_batch(summarizer, items, results, concurrency, use_cache, shown.advance)
+                stats = run_batch(
+                    summarizer,
+                    items,
+                    results,
+                    concurrency=concurrency,
+                    use_cache=use_cache,
+                    on_done=shown.advance,
+                )
             shown.advance(stats)
         results.close()
         if state is not None and state.status != "completed":

@@ -83,11 +83,14 @@ def run_batch_api(
     summarizer: Summarizer,
     items: list[BatchItem],
     results: ResultFile,
+    *,
     concurrency: int,
     poll_seconds: float,
     on_state: Callable[[BatchState], None] = lambda _: None,
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> tuple[BatchStats, BatchState | None]:
+    """Summarise every item not yet in `results` through one batch (resumed if one is
+    still out); returns the counts and how the batch ended, if one ran."""
     provider = batch_provider(summarizer)
     ledger_path = state_path(results.path)
     ledger = Ledger.load(ledger_path)
@@ -103,7 +106,7 @@ def run_batch_api(
     submitted = set(batch.requests) if batch else set()
     answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")
     replier = summarizer.with_provider(answering)
-    stats = run_batch(replier, items, results, concurrency, True, on_done)
+    stats = run_batch(replier, items, results, concurrency=concurrency, on_done=on_done)
     return stats, state
 
 

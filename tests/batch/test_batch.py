@@ -85,7 +85,7 @@ def run_into(
     if retry_failed:
         results.drop_errors()
     try:
-        return run_batch(summarizer_for(provider, settings), items, results, 3)
+        return run_batch(summarizer_for(provider, settings), items, results, concurrency=3)
     finally:
         results.close()
 
