@@ -230,6 +230,7 @@ def batch(
                     results,
                     concurrency=concurrency,
                     poll_seconds=poll_seconds,
+                    use_cache=use_cache,
                     on_state=shown.polled,
                     on_done=shown.advance,
                 )
