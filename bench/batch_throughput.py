@@ -23,8 +23,8 @@ import openai
 from pydantic import SecretStr
 
 from bench.common import report
-from summarizer.batch import item_for, run_batch, run_ray
-from summarizer.batch.engine import BatchItem, BatchStats, summarize_item
+from summarizer.batch import BatchItem, BatchStats, item_for, run_batch, run_ray
+from summarizer.batch.engine import summarize_item
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
 from summarizer.io import ResultFile

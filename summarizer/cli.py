@@ -203,16 +203,24 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from summarizer.batch import read_inputs, run_batch, run_batch_api, run_ray
+    from summarizer.batch import BatchOptions, read_inputs, run
     from summarizer.io import ResultFile
 
     with clear_errors():
+        options = BatchOptions(
+            via=via,
+            engine=engine,
+            concurrency=concurrency,
+            workers=ray_workers,
+            address=ray_address,
+            poll_seconds=poll_seconds,
+            use_cache=not no_cache,
+            retry_failed=retry_failed,
+        )
         settings = load_settings(provider=provider, model=model, passes=passes)
         items = read_inputs(inputs)
         summarizer = make_summarizer(settings, lambda line: typer.echo(line, err=True), eager=True)
         results = ResultFile(out)
-        if retry_failed:
-            results.drop_errors()
         columns = (
             BarColumn(),
             MofNCompleteColumn(),
@@ -222,38 +230,14 @@ def batch(
         )
         with Progress(*columns, console=Console(stderr=True)) as progress:
             shown = BatchProgress(progress, len(items))
-            state, use_cache = None, not no_cache
-            if via == "batch-api":
-                stats, state = run_batch_api(
-                    summarizer,
-                    items,
-                    results,
-                    concurrency=concurrency,
-                    poll_seconds=poll_seconds,
-                    use_cache=use_cache,
-                    on_state=shown.polled,
-                    on_done=shown.advance,
-                )
-            elif engine == "ray":
-                stats = run_ray(
-                    settings,
-                    items,
-                    results,
-                    workers=ray_workers,
-                    concurrency=concurrency,
-                    address=ray_address,
-                    use_cache=use_cache,
-                    on_done=shown.advance,
-                )
-            else:
-                stats = run_batch(
-                    summarizer,
-                    items,
-                    results,
-                    concurrency=concurrency,
-                    use_cache=use_cache,
-                    on_done=shown.advance,
-                )
+            stats, state = run(
+                summarizer,
+                items,
+                results,
+                options=options,
+                on_state=shown.polled,
+                on_done=shown.advance,
+            )
             shown.advance(stats)
         results.close()
         if state is not None and state.status != "completed":
