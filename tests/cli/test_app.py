@@ -9,7 +9,7 @@ from pathlib import Path
 from summarizer.core import SummaryRecord
 from tests.cli.invoke import one_line_error, run
 
-COMMANDS = ["summarize", "batch", "eval", "view", "serve", "schema", "cache"]
+COMMANDS = ["summarize", "batch", "eval", "view", "serve", "schema", "providers", "cache"]
 # What a command imports when it runs, never before: `--help` and a cache hit stay fast.
 HEAVY = {
     "pydantic", "pydantic_settings", "rich", "instructor", "openai", "httpx", "httpx2",
