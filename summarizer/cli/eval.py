@@ -65,11 +65,14 @@ def eval_command(
             return
         root = evals_dir / "recordings"
         if record:
-            summarizer = make(load_settings(provider=provider, model=model))
+            summarizer = summarizer_for(load_settings(provider=provider, model=model))
             results = [evals.record_set(root, evalset, summarizer, update_thresholds)]
         else:
             base = load_settings()
-            results = [evals.replay_set(s, evalset, make, base) for s in evals.choose(root, model)]
+            results = [
+                evals.replay_set(s, evalset, summarizer_for, base)
+                for s in evals.choose(root, model)
+            ]
         show_sets(results, console, report, out)
         typer.echo(f"eval took {time.perf_counter() - started:.2f} s", err=True)
         failed = results[0].report.failed_articles()
@@ -82,7 +85,7 @@ def eval_command(
         check_sets(results)
 
 
-def make(settings: Settings) -> Summarizer:
+def summarizer_for(settings: Settings) -> Summarizer:
     """A set's summarizer: its provider is built on the first cache miss."""
     from summarizer.extract import Summarizer
 
