@@ -23,8 +23,8 @@ import openai
 from pydantic import SecretStr
 
 from bench.common import report
-from summarizer.batch import item_for, run_batch, run_ray
-from summarizer.batch.engine import BatchItem, BatchStats, summarize_item
+from summarizer.batch import BatchItem, BatchStats, item_for, run_batch, run_ray
+from summarizer.batch.engine import summarize_item
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
 from summarizer.io import ResultFile
@@ -57,7 +57,14 @@ def engines(settings: Settings) -> None:
             items = items_for(f"{name}-{round_}", per_worker * workers)
             if name.startswith("ray"):
                 return scratch_run(
-                    lambda out: run_ray(settings, items, out, workers, RAY_THREADS, None, False)
+                    lambda out: run_ray(
+                        settings,
+                        items,
+                        out,
+                        workers=workers,
+                        concurrency=RAY_THREADS,
+                        use_cache=False,
+                    )
                 )
             return engine_plan(summarizer, items, RAY_THREADS)
 
@@ -182,7 +189,9 @@ def scratch_run(run: Callable[[ResultFile], BatchStats]) -> Plan:
 
 def engine_plan(summarizer: Summarizer, items: list[BatchItem], concurrency: int) -> Plan:
     """The in-process engine over `items`, no cache."""
-    return scratch_run(lambda out: run_batch(summarizer, items, out, concurrency, False))
+    return scratch_run(
+        lambda out: run_batch(summarizer, items, out, concurrency=concurrency, use_cache=False)
+    )
 
 
 def pool_run(

@@ -1,18 +1,25 @@
-"""Many articles: one JSONL line per input, appended whole, resumable."""
+"""Many articles: one JSONL line per input, appended whole, resumable. `run` takes the
+options and chooses the engine; the engines themselves serve the API's jobs, the
+benchmarks and the tests."""
 
 from summarizer.batch.batch_api import run_batch_api, state_path
 from summarizer.batch.engine import (
+    BatchItem,
     BatchStats,
     item_for,
     read_inputs,
     run_batch,
 )
 from summarizer.batch.ray_engine import run_ray
+from summarizer.batch.runner import BatchOptions, run
 
 __all__ = [
+    "BatchItem",
+    "BatchOptions",
     "BatchStats",
     "item_for",
     "read_inputs",
+    "run",
     "run_batch",
     "run_batch_api",
     "run_ray",

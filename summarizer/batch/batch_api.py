@@ -1,8 +1,10 @@
 """`summarizer batch --via batch-api`: the same requests as the synchronous path, sent
 through the provider's Batch API (half the price, answered within 24 hours).
 
-1. Every article not yet in the results (and not a cache hit) is run through the pipeline
-   with a capturing provider, which learns the exact requests the synchronous path sends.
+1. Every article not yet in the results (and not a cache hit, unless `--no-cache`: then
+   the cache is neither read nor written, as on the synchronous path) is run through the
+   pipeline with a capturing provider, which learns the exact requests the synchronous
+   path sends.
 2. They are submitted as one batch; its id is written beside the output at once, so a
    killed run, rerun with the same arguments, resumes that batch and never submits (and
    pays for) the same requests twice.
@@ -83,16 +85,20 @@ def run_batch_api(
     summarizer: Summarizer,
     items: list[BatchItem],
     results: ResultFile,
+    *,
     concurrency: int,
     poll_seconds: float,
+    use_cache: bool = True,
     on_state: Callable[[BatchState], None] = lambda _: None,
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> tuple[BatchStats, BatchState | None]:
+    """Summarise every item not yet in `results` through one batch (resumed if one is
+    still out); returns the counts and how the batch ended, if one ran."""
     provider = batch_provider(summarizer)
     ledger_path = state_path(results.path)
     ledger = Ledger.load(ledger_path)
     todo = [item for item in items if item.id not in results.ids()]
-    batch = ledger.active() or _submit(summarizer, provider, todo, ledger, ledger_path)
+    batch = ledger.active() or _submit(summarizer, provider, todo, ledger, ledger_path, use_cache)
     state = None
     answers = {}
     if batch is not None:
@@ -103,7 +109,9 @@ def run_batch_api(
     submitted = set(batch.requests) if batch else set()
     answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")
     replier = summarizer.with_provider(answering)
-    stats = run_batch(replier, items, results, concurrency, True, on_done)
+    stats = run_batch(
+        replier, items, results, concurrency=concurrency, use_cache=use_cache, on_done=on_done
+    )
     return stats, state
 
 
@@ -113,9 +121,11 @@ def _submit(
     todo: list[BatchItem],
     ledger: Ledger,
     path: Path,
+    use_cache: bool,
 ) -> Submitted | None:
-    """The requests of every article still to do that the cache cannot answer, submitted
-    as one batch and written down before anything else can happen."""
+    """The requests of every article still to do that the cache cannot answer (without the
+    cache, of every one), submitted as one batch and written down before anything else can
+    happen."""
     capturing = Capturing(provider)
     capture = summarizer.with_provider(capturing, use_cache=False)
     for item in todo:
@@ -125,7 +135,7 @@ def _submit(
             article = build_article(item.request, summarizer.settings.max_chars)
         except Exception:
             continue
-        if summarizer.lookup_json(article) is None:
+        if not use_cache or summarizer.lookup_json(article) is None:
             capture.extract(article, store=False)
     if not capturing.requests:
         return None

@@ -128,6 +128,7 @@ def run_batch(
     summarizer: Summarizer,
     items: list[BatchItem],
     results: ResultFile,
+    *,
     concurrency: int,
     use_cache: bool = True,
     on_done: Callable[[BatchStats], None] = lambda _: None,

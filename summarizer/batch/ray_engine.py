@@ -46,12 +46,15 @@ def run_ray(
     settings: Settings,
     items: list[BatchItem],
     results: ResultFile,
+    *,
     workers: int,
-    threads: int,
+    concurrency: int,
     address: str | None = None,
     use_cache: bool = True,
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> BatchStats:
+    """Summarise every item not yet in `results` in `workers` Ray workers, `concurrency`
+    articles at a time in each."""
     try:
         import ray
     except ImportError:
@@ -82,9 +85,9 @@ def run_ray(
         )
         lines = ray.data.from_items(rows).map_batches(
             SummarizeRows,
-            fn_constructor_args=(settings, use_cache, threads),
+            fn_constructor_args=(settings, use_cache, concurrency),
             concurrency=workers,
-            batch_size=threads,
+            batch_size=concurrency,
             num_cpus=1,
         )
         for row in lines.iter_rows():

@@ -5,13 +5,14 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.batch.engine import BatchItem, BatchStats, read_inputs, run_batch
+from summarizer.batch import BatchItem, BatchStats, read_inputs, run
 from summarizer.cli import app
 from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecord
 from summarizer.extract.cache import RecordCache
@@ -19,6 +20,7 @@ from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 from summarizer.io import ErrorLine, ResultFile, ResultLine, iter_results, line_id
 from summarizer.settings import Settings
+from tests.batch.test_runner import OPTIONS
 from tests.evalhelp import corpus_jsonl, replay_batch_command
 from tests.fakes import FakeProvider
 
@@ -82,10 +84,9 @@ def run_into(
     retry_failed: bool = False,
 ) -> BatchStats:
     results = ResultFile(out)
-    if retry_failed:
-        results.drop_errors()
+    options = replace(OPTIONS, retry_failed=retry_failed)
     try:
-        return run_batch(summarizer_for(provider, settings), items, results, 3)
+        return run(summarizer_for(provider, settings), items, results, options=options)[0]
     finally:
         results.close()
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from bench.stub_server import BatchFaults, StubConfig, StubServer
 from summarizer.cli import app
 from summarizer.core import SummaryRecord
+from summarizer.extract import RecordCache
 from summarizer.io import ErrorLine, ResultLine, iter_results
 from tests.conftest import CORPUS
 
@@ -106,6 +107,20 @@ def test_unanswered_items_are_error_lines_and_retry_failed_resubmits_only_them(
         assert code == 0 and len(lines(out)) == 5 and len(records(out)) == 5
         second = stub.batch_api.batches["batch-1"]["request_counts"]["total"]
         assert stub.batch_api.created == 2 and second == 5 - answered
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path: Path) -> None:
+    """The cache's answers would spare a second batch; --no-cache submits every article."""
+    cache = tmp_path / "cache"
+    with StubServer(StubConfig()) as stub:
+        assert run(stub, tmp_path / "cached.jsonl")[0] == 0  # fills the cache
+        entries = RecordCache(cache).stats().entries
+        assert entries > 0
+        code, _ = run(stub, tmp_path / "fresh.jsonl", "--no-cache")
+        assert code == 0 and len(records(tmp_path / "fresh.jsonl")) == 5
+        assert stub.batch_api.created == 2 and sum(stub.served.values()) == 0
+        assert stub.batch_api.batches["batch-1"]["request_counts"]["total"] == 5
+    assert RecordCache(cache).stats().entries == entries
 
 
 def test_server_errors_while_polling_are_retried(tmp_path: Path) -> None:

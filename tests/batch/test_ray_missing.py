@@ -16,5 +16,5 @@ def test_without_ray_the_engine_says_how_to_install_it(
     results = ResultFile(tmp_path / "out.jsonl")
     items = [item_for(ArticleRequest(text="An article."))]
     with pytest.raises(ConfigError, match=r"pip install -e '\.\[ray\]'"):
-        run_ray(Settings(), items, results, 1, 1)
+        run_ray(Settings(), items, results, workers=1, concurrency=1)
     results.close()

@@ -1,3 +1,6 @@
+"""`summarizer summarize`: one-line errors with their exit codes, and a cache hit that
+loads no model, starts no worker and imports no SDK."""
+
 import json
 import os
 import subprocess
@@ -5,12 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from summarizer.cli import app
 from summarizer.core import SummaryRecord
-
-runner = CliRunner()
+from tests.cli.invoke import one_line_error, run
 
 
 @pytest.fixture
@@ -18,18 +18,6 @@ def news(tmp_path: Path) -> Path:
     path = tmp_path / "a.txt"
     path.write_text("Some news.")
     return path
-
-
-def run(*args: str, stdin: bytes | None = None, **env: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=stdin, env=env or None)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def one_line_error(stderr: str, fragment: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("summarizer: error:"), stderr
-    assert fragment in lines[0]
-    assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(
@@ -97,24 +85,6 @@ def test_missing_key_is_a_configuration_error(news: Path) -> None:
     one_line_error(stderr, "OPENAI_API_KEY")
 
 
-def test_bad_setting_is_named() -> None:
-    code, _, stderr = run("cache", "stats", SUMMARIZER_MAX_CHARS="lots")
-    assert code == 2
-    one_line_error(stderr, "max_chars")
-
-
-def test_schema_is_the_records_json_schema() -> None:
-    code, stdout, _ = run("schema")
-    assert code == 0 and json.loads(stdout) == SummaryRecord.model_json_schema()
-
-
-def test_cache_stats_and_clear(tmp_path: Path) -> None:
-    code, stdout, _ = run("cache", "stats", SUMMARIZER_CACHE_DIR=str(tmp_path / "c"))
-    assert code == 0 and json.loads(stdout)["entries"] == 0
-    code, _, stderr = run("cache", "clear", SUMMARIZER_CACHE_DIR=str(tmp_path / "c"))
-    assert code == 0 and "removed 0" in stderr
-
-
 HIT_PROBE = """
 import json, multiprocessing, sys
 from summarizer.cli import app
@@ -154,12 +124,3 @@ def test_a_cache_hit_builds_no_provider_and_imports_no_model_or_sdk(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["provenance"]["cached"] is True
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "children": 0}
-
-
-def test_help_imports_no_stage() -> None:
-    code = (
-        "import json, sys; from summarizer.cli import app; "
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('summarizer'))))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout) == ["summarizer", "summarizer.choices", "summarizer.cli"]

@@ -1,0 +1,88 @@
+"""One entry for a batch run: the options, checked whole, choose the engine (this process,
+Ray workers, or the provider's Batch API), so the command line only passes them on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from summarizer.batch.batch_api import run_batch_api
+from summarizer.batch.engine import BatchItem, BatchStats, run_batch
+from summarizer.batch.ray_engine import run_ray
+from summarizer.choices import BatchEngine, BatchVia
+from summarizer.core import InputError
+from summarizer.extract import Summarizer
+from summarizer.io import ResultFile
+from summarizer.providers.base import BatchState
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchOptions:
+    """How a batch runs. Made before any work, so a combination that cannot be honoured
+    stops the run at once, with one clear line, instead of being quietly ignored."""
+
+    via: BatchVia  # sync: a model call per article; batch-api: the provider's Batch API
+    engine: BatchEngine  # local: this process; ray: Ray Data workers
+    concurrency: int  # articles in flight at once (in each worker, with Ray)
+    workers: int  # Ray worker processes
+    address: str | None  # the Ray cluster; None starts a local Ray
+    poll_seconds: float  # between polls of a Batch API job
+    use_cache: bool
+    retry_failed: bool  # the articles with an error line run again
+
+    def __post_init__(self) -> None:
+        if self.via == "batch-api" and self.engine == "ray":
+            raise InputError(
+                "--via batch-api cannot run with --engine ray: the batch is submitted, "
+                "polled and answered from this process"
+            )
+        if self.address is not None and self.engine != "ray":
+            raise InputError("--ray-address needs --engine ray")
+
+
+def run(
+    summarizer: Summarizer,
+    items: list[BatchItem],
+    results: ResultFile,
+    *,
+    options: BatchOptions,
+    on_state: Callable[[BatchState], None] = lambda _: None,
+    on_done: Callable[[BatchStats], None] = lambda _: None,
+) -> tuple[BatchStats, BatchState | None]:
+    """Summarise every item not yet in `results` as `options` say; returns the counts and,
+    through a Batch API, how its batch ended. Ray workers build their own summarizer from
+    this one's settings."""
+    if options.retry_failed:
+        results.drop_errors()
+    if options.via == "batch-api":
+        return run_batch_api(
+            summarizer,
+            items,
+            results,
+            concurrency=options.concurrency,
+            poll_seconds=options.poll_seconds,
+            use_cache=options.use_cache,
+            on_state=on_state,
+            on_done=on_done,
+        )
+    if options.engine == "ray":
+        stats = run_ray(
+            summarizer.settings,
+            items,
+            results,
+            workers=options.workers,
+            concurrency=options.concurrency,
+            address=options.address,
+            use_cache=options.use_cache,
+            on_done=on_done,
+        )
+    else:
+        stats = run_batch(
+            summarizer,
+            items,
+            results,
+            concurrency=options.concurrency,
+            use_cache=options.use_cache,
+            on_done=on_done,
+        )
+    return stats, None

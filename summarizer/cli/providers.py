@@ -1,0 +1,65 @@
+"""`summarizer providers`: the registered providers, whether each can run here, what it
+can do, and which one a command uses when no --provider is given."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from summarizer.cli.common import clear_errors, load_settings
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from summarizer.providers import ProviderSpec
+    from summarizer.settings import Settings
+
+
+def providers() -> None:
+    """List the registered providers: available here, their capabilities, the default."""
+    from rich.console import Console
+
+    from summarizer.providers import registered
+    from summarizer.providers.router import chosen
+
+    with clear_errors():
+        settings = load_settings()
+        specs = registered()
+        console = Console()
+        console.print(capabilities(specs, settings, chosen(settings).name))
+        console.print(summaries(specs))
+
+
+def capabilities(specs: list[ProviderSpec], settings: Settings, default: str) -> Table:
+    """A row per provider: yes or no for each mark, and its token budgets as these settings
+    give them. Narrow enough for 80 columns: the summaries follow on their own."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD)
+    for header in ("provider", "default", "available", "concurrent", "batch\nAPI"):
+        table.add_column(header, no_wrap=True)
+    for header in ("answer\ntokens", "context\ntokens"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for spec in specs:
+        able = spec.capabilities
+        marks = (spec.name == default, spec.available(), able.concurrent, able.batch_api)
+        context = able.context_tokens(settings) if able.context_tokens is not None else None
+        table.add_row(
+            spec.name,
+            *("yes" if mark else "no" for mark in marks),
+            str(able.answer_budget(settings)),
+            "-" if context is None else str(context),
+        )
+    return table
+
+
+def summaries(specs: list[ProviderSpec]) -> Table:
+    """What each provider is, a line each (wrapped on a narrow terminal)."""
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 2), pad_edge=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for spec in specs:
+        table.add_row(spec.name, spec.summary)
+    return table

@@ -1,0 +1,88 @@
+"""The batch entry: the options choose the engine, and a combination that cannot be
+honoured stops the command before any work."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.batch import BatchOptions, BatchStats, item_for, run, runner
+from summarizer.choices import BatchEngine, BatchVia
+from summarizer.cli import app
+from summarizer.core import ArticleRequest, InputError
+from summarizer.extract import Summarizer
+from summarizer.io import ResultFile
+
+OPTIONS = BatchOptions(
+    via="sync",
+    engine="local",
+    concurrency=3,
+    workers=1,
+    address=None,
+    poll_seconds=0.0,
+    use_cache=True,
+    retry_failed=False,
+)
+
+
+def test_ray_address_needs_the_ray_engine() -> None:
+    with pytest.raises(InputError, match="--ray-address needs --engine ray"):
+        replace(OPTIONS, address="ray://cluster:10001")
+    assert replace(OPTIONS, engine="ray", address="ray://cluster:10001").workers == 1
+
+
+def test_batch_api_with_ray_is_one_line_before_any_work(tmp_path: Path) -> None:
+    """Refused before the provider is built (no key is set) and before the output exists."""
+    article = tmp_path / "a.txt"
+    article.write_text("Some news.")
+    out = tmp_path / "out.jsonl"
+    args = ["--provider", "openai", "--via", "batch-api", "--engine", "ray"]
+    result = CliRunner().invoke(app, ["batch", str(article), "--out", str(out), *args])
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.strip() == (
+        "summarizer: error: --via batch-api cannot run with --engine ray: the batch is "
+        "submitted, polled and answered from this process"
+    )
+
+
+@pytest.mark.parametrize(
+    ("via", "engine", "chosen"),
+    [
+        ("sync", "local", "run_batch"),
+        ("sync", "ray", "run_ray"),
+        ("batch-api", "local", "run_batch_api"),
+    ],
+)
+def test_the_options_choose_the_engine_and_pass_it_theirs(
+    monkeypatch: pytest.MonkeyPatch,
+    summarizer: Summarizer,
+    tmp_path: Path,
+    via: BatchVia,
+    engine: BatchEngine,
+    chosen: str,
+) -> None:
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def engine_named(name: str) -> Any:
+        def fake(*args: Any, **kwargs: Any) -> Any:
+            calls.append((name, args, kwargs))
+            return (BatchStats(), None) if name == "run_batch_api" else BatchStats()
+
+        return fake
+
+    for name in ("run_batch", "run_ray", "run_batch_api"):
+        monkeypatch.setattr(runner, name, engine_named(name))
+    options = replace(OPTIONS, via=via, engine=engine, concurrency=7, use_cache=False)
+    results = ResultFile(tmp_path / "out.jsonl")
+    items = [item_for(ArticleRequest(text="An article."))]
+    run(summarizer, items, results, options=options)
+    results.close()
+    ((name, args, kwargs),) = calls
+    assert name == chosen
+    assert args[0] is (summarizer.settings if engine == "ray" else summarizer)
+    assert args[1:] == (items, results)
+    assert kwargs["concurrency"] == 7 and kwargs["use_cache"] is False
