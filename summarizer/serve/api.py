@@ -1,5 +1,5 @@
 """HTTP API. Routes stay thin: the summarizer, the job store and the key check are
-dependencies (tests swap them through `app.dependency_overrides`), and every error is
+dependencies (tests give `create_app` their summarizer), and every error is
 `{"error": {"type", "message"}}` with the status its cause deserves, never a 500 for bad
 input."""
 
@@ -34,7 +34,7 @@ from summarizer.core import (
     SummarizerError,
     SummaryRecord,
 )
-from summarizer.extract import RecordCache, Summarizer, build_article, load_prompts
+from summarizer.extract import RecordCache, Summarizer, build_article
 from summarizer.providers import LazyProvider
 from summarizer.serve.jobs import JobStatus, JobStore
 from summarizer.settings import Settings
@@ -76,19 +76,18 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 class Service:
-    """What the routes share: settings, the lazily built summarizer, jobs, a limiter."""
+    """What the routes share: settings, the summarizer, its cache, jobs, a limiter."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, summarizer: Summarizer | None = None) -> None:
         self.settings = settings
-        self.cache = RecordCache(settings.cache_dir)
+        # The configured pipeline builds its provider on the first cache miss: hits are
+        # served even before a model is loaded.
+        self.summarizer = summarizer or Summarizer.from_settings(settings)
+        # The records by article id are the ones the summarizer stores.
+        cache = self.summarizer.cache
+        self.cache = cache if cache is not None else RecordCache(settings.cache_dir)
         self.jobs = JobStore(settings.cache_dir / "jobs", settings.batch_concurrency)
         self.slots = threading.BoundedSemaphore(settings.max_inflight)
-        # Built on the first cache miss: hits are served even before a model is loaded.
-        self.provider = LazyProvider(settings)
-        self._summarizer = Summarizer(self.provider, load_prompts(), self.cache, settings)
-
-    def summarizer(self) -> Summarizer:
-        return self._summarizer
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -111,7 +110,7 @@ async def get_service(request: Request) -> Service:
 
 
 async def get_summarizer(service: Annotated[Service, Depends(get_service)]) -> Summarizer:
-    return service.summarizer()
+    return service.summarizer
 
 
 async def get_cache(service: Annotated[Service, Depends(get_service)]) -> RecordCache:
@@ -136,21 +135,21 @@ async def require_key(
         raise ApiError(401, "unauthorized", "missing or wrong bearer token")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    service = Service(settings or Settings())
+def create_app(
+    settings: Settings | None = None, *, summarizer: Summarizer | None = None
+) -> FastAPI:
+    """The API on `settings` (the environment's by default). A given `summarizer` stands
+    in for the configured one (tests pass one on a fake provider): the routes and the
+    resumed jobs both run on it."""
+    service = Service(settings or Settings(), summarizer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.jobs.directory.mkdir(parents=True, exist_ok=True)
-
-        def summarizer() -> Summarizer:
-            # Resumed jobs run on the summarizer the routes get, an injected one included.
-            override = app.dependency_overrides.get(get_summarizer)
-            return override() if override else service.summarizer()
-
-        # Not ready (no model, no key): /readyz says why, and jobs resume on the next start.
+        # Results it cannot read (an InputError) leave resuming to the next start; the
+        # server still starts.
         with suppress(SummarizerError):
-            service.jobs.resume_unfinished(summarizer)
+            service.jobs.resume_unfinished(service.summarizer)
         yield
         service.jobs.shutdown()
 

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import threading
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -96,7 +95,7 @@ class JobStore:
         ok = sum(done.values())
         return JobStatus(**state, done=len(done), ok=ok, failed=len(done) - ok)
 
-    def resume_unfinished(self, summarizer: Callable[[], Summarizer]) -> list[str]:
+    def resume_unfinished(self, summarizer: Summarizer) -> list[str]:
         """Queue again every job a stopped server left queued or running."""
         unfinished = [
             s.id
@@ -104,7 +103,7 @@ class JobStore:
             if (s := self.status(p.parent.name)) and s.status in ("queued", "running")
         ]
         for job_id in unfinished:
-            self.submit(job_id, summarizer())
+            self.submit(job_id, summarizer)
         return unfinished
 
     def shutdown(self, wait: bool = False) -> None:
