@@ -23,7 +23,8 @@ from summarizer.extract.pipeline import Summarizer
 from summarizer.io import error_line
 from summarizer.providers import Provider
 from summarizer.providers.local_handler import LocalProvider
-from summarizer.serve.api import Service, create_app
+from summarizer.serve import create_app
+from summarizer.serve.service import Service
 from summarizer.settings import Settings
 from tests.conftest import corpus_article
 from tests.fakes import FakeProvider
