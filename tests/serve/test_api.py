@@ -269,6 +269,7 @@ def test_batch_runs_in_the_background_and_streams_jsonl(client: TestClient) -> N
     assert len(lines) == 3
     error_of(client.get("/v1/batches/nope"), 404, "not_found")
     error_of(client.get("/v1/batches/nope/results"), 404, "not_found")
+    error_of(client.get(f"/v1/batches/{'0' * 300}"), 404, "not_found")  # no OSError
 
 
 def test_batch_size_is_bounded(settings: Settings, fake: FakeProvider) -> None:
