@@ -80,7 +80,7 @@ class JobStore:
         items = [item_for(ArticleRequest.model_validate_json(line)) for line in inputs]
         results = ResultFile(self.results_path(job_id))
         try:
-            run_batch(summarizer, items, results, self.concurrency)
+            run_batch(summarizer, items, results, concurrency=self.concurrency)
             self._write_state(job_id, status="done")
         except Exception as exc:  # the job's state must say so, not die with the thread
             self._write_state(job_id, status="failed", message=public_message(exc))
