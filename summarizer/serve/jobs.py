@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +21,9 @@ from summarizer.io import ResultFile, done_ids, public_message
 from summarizer.record import write_atomic
 
 JobState = Literal["queued", "running", "done", "failed"]
+# What `create` names a job (a uuid4's hex): a caller's id is looked up only if it is one,
+# as a name too long for the file system would be an OSError, not "no such batch".
+JOB_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class JobStatus(BaseModel):
@@ -89,14 +92,14 @@ class JobStore:
 
     def status(self, job_id: str) -> JobStatus | None:
         path = self._dir(job_id) / "job.json"
-        if not path.is_file():
+        if not JOB_ID.fullmatch(job_id) or not path.is_file():
             return None
         state = json.loads(path.read_text(encoding="utf-8"))
         done = done_ids(self.results_path(job_id))
         ok = sum(done.values())
         return JobStatus(**state, done=len(done), ok=ok, failed=len(done) - ok)
 
-    def resume_unfinished(self, summarizer: Callable[[], Summarizer]) -> list[str]:
+    def resume_unfinished(self, summarizer: Summarizer) -> list[str]:
         """Queue again every job a stopped server left queued or running."""
         unfinished = [
             s.id
@@ -104,7 +107,7 @@ class JobStore:
             if (s := self.status(p.parent.name)) and s.status in ("queued", "running")
         ]
         for job_id in unfinished:
-            self.submit(job_id, summarizer())
+            self.submit(job_id, summarizer)
         return unfinished
 
     def shutdown(self, wait: bool = False) -> None:

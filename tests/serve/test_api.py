@@ -1,4 +1,4 @@
-"""The API through TestClient, with the summarizer swapped via dependency_overrides."""
+"""The API through TestClient, on a summarizer given to `create_app` (a fake provider's)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from summarizer.core import (
@@ -17,13 +18,13 @@ from summarizer.core import (
     ProviderTimeout,
     SummaryRecord,
 )
-from summarizer.extract.cache import RecordCache
+from summarizer.extract.article import build_article
 from summarizer.extract.pipeline import Summarizer
-from summarizer.extract.prompts import load_prompts
 from summarizer.io import error_line
 from summarizer.providers import Provider
 from summarizer.providers.local_handler import LocalProvider
-from summarizer.serve.api import Service, create_app, get_summarizer
+from summarizer.serve import create_app
+from summarizer.serve.service import Service
 from summarizer.settings import Settings
 from tests.conftest import corpus_article
 from tests.fakes import FakeProvider
@@ -33,12 +34,17 @@ TEXT = corpus_article("000").text
 SECRET = "test-api-key-123"
 
 
+def make_app(settings: Settings, provider: Provider | None) -> FastAPI:
+    """The app on `provider`; with none, on the provider `settings` configure."""
+    if provider is None:
+        return create_app(settings)
+    return create_app(
+        settings, summarizer=Summarizer.from_settings(settings).with_provider(provider)
+    )
+
+
 def make_client(settings: Settings, provider: Provider | None) -> TestClient:
-    app = create_app(settings)
-    if provider is not None:
-        summarizer = Summarizer(provider, load_prompts(), RecordCache(settings.cache_dir), settings)
-        app.dependency_overrides[get_summarizer] = lambda: summarizer
-    return TestClient(app)
+    return TestClient(make_app(settings, provider))
 
 
 @pytest.fixture
@@ -164,6 +170,25 @@ def test_at_the_concurrency_limit_a_miss_is_503_with_retry_after_and_a_hit_is_se
         assert hit.status_code == 200 and hit.json()["provenance"]["cached"] is True
 
 
+def test_a_hit_is_served_by_a_server_that_could_not_build_its_provider(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from tests.test_core import EXAMPLE
+
+    unready = settings.model_copy(
+        update={"provider": "local", "local_model_path": tmp_path / "absent.gguf"}
+    )
+    stored = Summarizer.from_settings(unready)
+    assert stored.cache is not None
+    key = stored._key(build_article(ArticleRequest(text=TEXT), unready.max_chars))
+    stored.cache.put(key, SummaryRecord.model_validate(EXAMPLE))
+    with make_client(unready, None) as c:
+        hit = c.post("/v1/summaries", json={"text": TEXT})
+        assert hit.status_code == 200 and hit.json()["provenance"]["cached"] is True
+        miss = c.post("/v1/summaries", json={"text": TEXT + " More."})
+        error_of(miss, 503, "configuration_error")
+
+
 @pytest.mark.parametrize(
     ("failure", "status", "kind"),
     [
@@ -185,7 +210,9 @@ def test_a_real_worker_crash_is_a_json_502_and_the_server_keeps_serving(
 ) -> None:
     model_file = tmp_path / "model.gguf"
     model_file.write_bytes(b"")
-    provider = LocalProvider(model_file, 2048, None, factory=crashing_model.load_for_provider)
+    provider = LocalProvider(
+        path=model_file, n_ctx=2048, threads=None, factory=crashing_model.load_for_provider
+    )
     try:
         with make_client(settings, provider) as c:
             c.post("/v1/summaries", json={"text": TEXT}).raise_for_status()
@@ -242,6 +269,7 @@ def test_batch_runs_in_the_background_and_streams_jsonl(client: TestClient) -> N
     assert len(lines) == 3
     error_of(client.get("/v1/batches/nope"), 404, "not_found")
     error_of(client.get("/v1/batches/nope/results"), 404, "not_found")
+    error_of(client.get(f"/v1/batches/{'0' * 300}"), 404, "not_found")  # no OSError
 
 
 def test_batch_size_is_bounded(settings: Settings, fake: FakeProvider) -> None:
@@ -266,8 +294,7 @@ def test_a_restarted_server_reports_and_finishes_jobs(
     half = store.create([ArticleRequest(text=TEXT, id="p"), ArticleRequest(text=TEXT, id="q")])
     earlier = error_line("p", ProviderError("the old server's answer")).model_dump_json()
     store.results_path(half).write_text(earlier + "\n", encoding="utf-8")
-    summarizer = Summarizer(fake, load_prompts(), RecordCache(settings.cache_dir), settings)
-    assert store.resume_unfinished(lambda: summarizer) == [half]
+    assert store.resume_unfinished(Summarizer.from_settings(settings).with_provider(fake)) == [half]
     store.shutdown(wait=True)
     status = store.status(half)
     assert status is not None and (status.status, status.done) == ("done", 2)

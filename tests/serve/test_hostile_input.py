@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
+from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.parameters import ParameterLocation
@@ -17,12 +17,10 @@ from typer.testing import CliRunner
 from summarizer.cli import app as cli
 from summarizer.core import ArticleRequest, DraftRecord, InputError, SummaryRecord
 from summarizer.extract.article import build_article
-from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
-from summarizer.extract.prompts import load_prompts
-from summarizer.serve.api import create_app, get_summarizer
 from summarizer.settings import Settings
 from tests.fakes import FakeProvider
+from tests.serve.test_api import make_app, make_client
 
 DRAFT = DraftRecord(summary="A summary.", actors=[], locations=[], events=[], threats=[])
 
@@ -30,13 +28,10 @@ DRAFT = DraftRecord(summary="A summary.", actors=[], locations=[], events=[], th
 KEY = "fuzz-key"
 
 
-def fuzzed_app(api_key: str | None) -> object:
+def fuzzed_app(api_key: str | None) -> FastAPI:
     folder = Path(tempfile.mkdtemp(prefix="summarizer-fuzz-"))
     app_settings = Settings(cache_dir=folder, max_chars=2000, max_batch=3, api_key=api_key)
-    app = create_app(app_settings)
-    summarizer = Summarizer(FakeProvider(DRAFT), load_prompts(), RecordCache(folder), app_settings)
-    app.dependency_overrides[get_summarizer] = lambda: summarizer
-    return app
+    return make_app(app_settings, FakeProvider(DRAFT))
 
 
 open_api = schemathesis.openapi.from_asgi("/openapi.json", fuzzed_app(None))
@@ -72,7 +67,7 @@ INJECTION = (
 
 
 def summarize(text: str, fake: FakeProvider) -> SummaryRecord:
-    pipeline = Summarizer(fake, load_prompts(), None, Settings())
+    pipeline = Summarizer.from_settings(Settings(), use_cache=False).with_provider(fake)
     return pipeline.summarize(build_article(ArticleRequest(text=text), 100_000))
 
 
@@ -133,10 +128,7 @@ def test_binary_file_is_refused_by_the_cli(tmp_path: Path) -> None:
 
 
 def test_lone_surrogate_over_http_is_422(tmp_path: Path) -> None:
-    app = create_app(Settings(cache_dir=tmp_path))
-    summarizer = Summarizer(FakeProvider(DRAFT), load_prompts(), None, Settings())
-    app.dependency_overrides[get_summarizer] = lambda: summarizer
-    with TestClient(app) as client:
+    with make_client(Settings(cache_dir=tmp_path), FakeProvider(DRAFT)) as client:
         body = b'{"text": "bad \\ud800 surrogate"}'
         response = client.post(
             "/v1/summaries", content=body, headers={"content-type": "application/json"}

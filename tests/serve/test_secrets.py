@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from bench.stub_server import StubConfig, StubServer
-from summarizer.serve.api import create_app
+from summarizer.serve import create_app
 from tests.test_faults import TEXT, openai_settings
 
 OPENAI_KEY = "sk-test-OPENAI-secret-4f9a"
