@@ -21,7 +21,7 @@ from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 from summarizer.io import ResultFile, iter_results, line_id
 from summarizer.providers.openai_handler import OpenAIProvider
-from summarizer.serve.api import create_app
+from summarizer.serve import create_app
 from summarizer.settings import Settings
 from tests.evalhelp import corpus_jsonl, replay_batch_command
 
