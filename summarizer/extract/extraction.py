@@ -3,8 +3,6 @@ the same for every provider, ending in a schema-valid draft or a typed error."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +13,7 @@ from instructor.core.exceptions import (
     InstructorError,
     InstructorRetryException,
 )
-from instructor.v2.core import patch as instructor_patch
 from instructor.v2.core.function_calls import ResponseSchema
-from instructor.v2.validation import async_validators
 
 from summarizer.core import (
     AnswerCutOff,
@@ -28,12 +24,9 @@ from summarizer.core import (
     SummarizerError,
     Usage,
 )
+from summarizer.extract.instructor_compat import quiet
 from summarizer.providers import Provider
 from summarizer.record import recording_create
-
-# instructor logs every failed attempt; this stage reports the outcome once, as a typed
-# error that the CLI and API turn into their own message.
-logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 class _Answer(DraftRecord, ResponseSchema):
@@ -45,30 +38,6 @@ class _Answer(DraftRecord, ResponseSchema):
 
 
 _Answer.__name__ = _Answer.__qualname__ = DraftRecord.__name__
-
-
-def _checked_once(check: Callable[[Any], None]) -> Callable[[Any], None]:
-    """`check`, skipped for a model class it has already passed."""
-    passed: set[Any] = set()
-
-    def check_once(response_model: Any) -> None:
-        if isinstance(response_model, type) and response_model in passed:
-            return
-        check(response_model)  # raises for a model that declares async validators
-        if isinstance(response_model, type):
-            passed.add(response_model)
-
-    return check_once
-
-
-# instructor walks the response model's classes for async validators six times per call
-# (0.2 ms each, 40% of the client's CPU per article) although a class's validators are
-# fixed when it is defined, and has no switch for it. Its call sites take the check from
-# these two modules, so a check remembered per class reaches all of them.
-_CHECK = "reject_async_validators"
-_check_once = _checked_once(getattr(async_validators, _CHECK))
-for _module in (async_validators, instructor_patch):
-    setattr(_module, _CHECK, _check_once)
 
 
 MODES = {
@@ -94,16 +63,17 @@ def extract(
     create = provider.create
     if record_dir is not None:
         create = recording_create(create, record_dir, provider.name, provider.model, provider.mode)
-    patched = instructor.patch(create=create, mode=MODES[provider.mode])
-    try:
-        draft: DraftRecord = patched(
-            response_model=_Answer,
-            messages=messages,
-            max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
-            **params.model_dump(),
-        )
-    except InstructorError as exc:
-        raise _translate(exc, params) from exc
+    with quiet():
+        patched = instructor.patch(create=create, mode=MODES[provider.mode])
+        try:
+            draft: DraftRecord = patched(
+                response_model=_Answer,
+                messages=messages,
+                max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
+                **params.model_dump(),
+            )
+        except InstructorError as exc:
+            raise _translate(exc, params) from exc
     return Extraction(draft=draft, usage=_usage(draft))
 
 

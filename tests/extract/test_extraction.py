@@ -1,12 +1,11 @@
 import json
+import logging
+import threading
 from pathlib import Path
 
 import instructor
 import pytest
-from instructor.v2.core import patch as instructor_patch
-from instructor.v2.validation import async_validators
-from instructor.v2.validation.async_validators import async_field_validator
-from pydantic import BaseModel
+from instructor.core.exceptions import InstructorRetryException
 
 from summarizer.core import (
     DraftRecord,
@@ -14,7 +13,8 @@ from summarizer.core import (
     GenerationParams,
     ProviderTimeout,
 )
-from summarizer.extract.extraction import _checked_once, extract
+from summarizer.extract.extraction import extract
+from summarizer.extract.instructor_compat import quiet
 from tests.fakes import FakeProvider
 
 MESSAGES = [{"role": "system", "content": "Extract."}, {"role": "user", "content": "News."}]
@@ -75,28 +75,32 @@ def test_record_dir_records_every_call(draft_000: DraftRecord, tmp_path: Path) -
     )
 
 
-class _WithAsyncValidator(BaseModel):
-    name: str
-
-    @async_field_validator("name")
-    async def name_is_known(self, value: str) -> str:
-        return value
+def _instructor_records(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("instructor")]
 
 
-def test_instructor_checks_each_model_class_for_async_validators_once() -> None:
-    checked: list[object] = []
-    check = _checked_once(checked.append)
-    for model in (DraftRecord, DraftRecord, list[DraftRecord], list[DraftRecord], None):
-        check(model)
-    assert checked == [DraftRecord, list[DraftRecord], list[DraftRecord], None]
-    for module in (async_validators, instructor_patch):  # every instructor call site
-        assert module.reject_async_validators.__qualname__.startswith("_checked_once")
-
-
-def test_a_model_with_async_validators_is_still_refused_on_every_call(
-    draft_000: DraftRecord,
+def test_failed_attempts_log_nothing_and_instructor_elsewhere_logs_as_before(
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    create = instructor.patch(create=FakeProvider(draft_000).create, mode=instructor.Mode.TOOLS)
-    for _ in range(2):
-        with pytest.raises(ValueError, match="async validators are not supported"):
-            create(response_model=_WithAsyncValidator, messages=MESSAGES)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ExtractionFailed):
+        extract(FakeProvider('{"summary": "no lists"}'), MESSAGES, PARAMS, max_reasks=1)
+    assert _instructor_records(caplog) == []
+    assert logging.getLogger("instructor").level == logging.NOTSET  # no process-wide change
+
+    create = instructor.patch(create=FakeProvider('{"summary": "no lists"}').create)
+    with pytest.raises(InstructorRetryException):  # instructor used directly, not by us
+        create(response_model=DraftRecord, messages=MESSAGES, max_retries=1)
+    assert any("Max retries exceeded" in message for message in _instructor_records(caplog))
+
+
+def test_only_the_thread_inside_our_call_is_quiet(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    logger = logging.getLogger("instructor.v2.retry")
+    with quiet():
+        logger.error("inside our call")
+        other = threading.Thread(target=logger.error, args=("another thread",))
+        other.start()
+        other.join()
+    logger.error("after our call")
+    assert _instructor_records(caplog) == ["another thread", "after our call"]
