@@ -13,7 +13,6 @@ from instructor.core.exceptions import (
     InstructorError,
     InstructorRetryException,
 )
-from instructor.v2.core.function_calls import ResponseSchema
 
 from summarizer.core import (
     AnswerCutOff,
@@ -28,16 +27,11 @@ from summarizer.extract.instructor_compat import quiet
 from summarizer.providers import Provider
 from summarizer.record import recording_create
 
-
-class _Answer(DraftRecord, ResponseSchema):
-    # instructor wraps a plain model in a new ResponseSchema class on every call, which
-    # misses its schema cache and rebuilds the JSON schema each time (a third of the
-    # client's CPU per article). Already a ResponseSchema, the model is used as is; name
-    # and docstring are DraftRecord's, so the requests are byte for byte the same.
-    __doc__ = DraftRecord.__doc__
-
-
-_Answer.__name__ = _Answer.__qualname__ = DraftRecord.__name__
+# instructor wraps a plain model in a new class on every call, which misses its schema
+# cache (a third of the client's CPU per article); a model it has already wrapped is used
+# as is. Its own wrapper keeps DraftRecord's name and docstring, so the requests are the
+# ones instructor builds for DraftRecord, byte for byte.
+_ANSWER = instructor.response_schema(DraftRecord)
 
 
 MODES = {
@@ -67,7 +61,7 @@ def extract(
         patched = instructor.patch(create=create, mode=MODES[provider.mode])
         try:
             draft: DraftRecord = patched(
-                response_model=_Answer,
+                response_model=_ANSWER,
                 messages=messages,
                 max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
                 **params.model_dump(),

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import logging
 import threading
@@ -13,7 +14,7 @@ from summarizer.core import (
     GenerationParams,
     ProviderTimeout,
 )
-from summarizer.extract.extraction import extract
+from summarizer.extract.extraction import MODES, extract
 from summarizer.extract.instructor_compat import quiet
 from tests.fakes import FakeProvider
 
@@ -73,6 +74,39 @@ def test_record_dir_records_every_call(draft_000: DraftRecord, tmp_path: Path) -
     assert all(
         set(r["request"]) >= {"messages", "response_format", "temperature"} for r in recordings
     )
+
+
+def _fake(mode: str, answers: tuple[str, DraftRecord]) -> FakeProvider:
+    fake = FakeProvider(*answers)
+    fake.mode = mode
+    return fake
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_requests_are_instructors_own_for_the_draft_byte_for_byte(
+    draft_000: DraftRecord, mode: str
+) -> None:
+    broken = draft_000.model_dump()
+    broken["actors"][0]["type"] = "militia"
+    answers = (json.dumps(broken), draft_000)  # the second request is a re-ask
+    ours = _fake(mode, answers)
+    with contextlib.suppress(ExtractionFailed):  # tools mode finds no tool call: re-asks
+        extract(ours, MESSAGES, PARAMS, max_reasks=1)
+    # instructor as documented: a plain model, which it wraps anew on every call.
+    plain = _fake(mode, answers)
+    create = instructor.patch(create=plain.create, mode=MODES[mode])
+    with contextlib.suppress(InstructorRetryException):
+        create(response_model=DraftRecord, messages=MESSAGES, max_retries=1, **PARAMS.model_dump())
+    assert len(ours.requests) == 2
+    assert json.dumps(ours.requests) == json.dumps(plain.requests)
+
+
+def test_instructor_uses_the_response_model_as_is(draft_000: DraftRecord) -> None:
+    # Wrapped anew on each call, the answers would be of a new class each time.
+    first = extract(FakeProvider(draft_000), MESSAGES, PARAMS, max_reasks=0).draft
+    second = extract(FakeProvider(draft_000), MESSAGES, PARAMS, max_reasks=0).draft
+    assert type(first) is type(second)
+    assert isinstance(first, DraftRecord)
 
 
 def _instructor_records(caplog: pytest.LogCaptureFixture) -> list[str]:
