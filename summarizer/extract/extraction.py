@@ -13,6 +13,7 @@ from instructor.core.exceptions import (
     InstructorError,
     InstructorRetryException,
 )
+from instructor.core.hooks import Hooks
 
 from summarizer.core import (
     AnswerCutOff,
@@ -57,6 +58,7 @@ def extract(
     create = provider.create
     if record_dir is not None:
         create = recording_create(create, record_dir, provider.name, provider.model, provider.mode)
+    tokens = _Tokens()
     with quiet():
         patched = instructor.patch(create=create, mode=MODES[provider.mode])
         try:
@@ -64,23 +66,35 @@ def extract(
                 response_model=_ANSWER,
                 messages=messages,
                 max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
+                hooks=tokens.hooks(),
                 **params.model_dump(),
             )
         except InstructorError as exc:
             raise _translate(exc, params) from exc
-    return Extraction(draft=draft, usage=_usage(draft))
+    return Extraction(draft=draft, usage=tokens.usage())
 
 
-def _usage(draft: DraftRecord) -> Usage:
-    """Tokens over every attempt, re-asks included."""
-    total: Any = getattr(draft, "_total_usage", None)
-    if total is None:
-        raw = getattr(draft, "_raw_response", None)
-        total = getattr(raw, "usage", None)
-    return Usage(
-        prompt_tokens=getattr(total, "prompt_tokens", 0) or 0,
-        completion_tokens=getattr(total, "completion_tokens", 0) or 0,
-    )
+class _Tokens:
+    """Tokens over every attempt, re-asks included, added up from each raw answer as
+    instructor's `completion:response` hook hands it over (instructor then rewrites the
+    answer's own usage into a running total, so it is read there and then)."""
+
+    def __init__(self) -> None:
+        self.prompt = 0
+        self.completion = 0
+
+    def hooks(self) -> Hooks:
+        hooks = Hooks()
+        hooks.on("completion:response", self.add)
+        return hooks
+
+    def add(self, response: Any) -> None:
+        usage = getattr(response, "usage", None)
+        self.prompt += getattr(usage, "prompt_tokens", 0) or 0
+        self.completion += getattr(usage, "completion_tokens", 0) or 0
+
+    def usage(self) -> Usage:
+        return Usage(prompt_tokens=self.prompt, completion_tokens=self.completion)
 
 
 def _translate(exc: InstructorError, params: GenerationParams) -> SummarizerError:
