@@ -3,10 +3,12 @@ import json
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 import instructor
 import pytest
 from instructor.core.exceptions import InstructorRetryException
+from openai.types.chat import ChatCompletion
 
 from summarizer.core import (
     DraftRecord,
@@ -42,6 +44,27 @@ def test_schema_invalid_answer_is_re_asked_with_the_error(draft_000: DraftRecord
     reask = json.dumps(fake.requests[1]["messages"])
     assert "militia" in reask and "type" in reask
     assert result.usage.prompt_tokens == 200  # both attempts counted
+
+
+class _UsageOnlyOn(FakeProvider):
+    """Reports token usage on the given call only (1-based), as some endpoints do."""
+
+    def __init__(self, call: int, *answers: DraftRecord | str) -> None:
+        super().__init__(*answers)
+        self.call = call
+
+    def create(self, **request: Any) -> ChatCompletion:
+        answer = super().create(**request)
+        return (
+            answer if len(self.requests) == self.call else answer.model_copy(update={"usage": None})
+        )
+
+
+@pytest.mark.parametrize("call", [1, 2])
+def test_an_attempt_without_usage_adds_nothing(draft_000: DraftRecord, call: int) -> None:
+    fake = _UsageOnlyOn(call, "not json", draft_000)
+    result = extract(fake, MESSAGES, PARAMS, max_reasks=2)
+    assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (100, 50)
 
 
 def test_re_asks_are_bounded() -> None:
