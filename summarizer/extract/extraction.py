@@ -3,6 +3,7 @@ the same for every provider, ending in a schema-valid draft or a typed error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ from instructor.core.exceptions import (
     InstructorError,
     InstructorRetryException,
 )
-from instructor.core.hooks import Hooks
 
 from summarizer.core import (
     AnswerCutOff,
@@ -59,6 +59,7 @@ def extract(
     if record_dir is not None:
         create = recording_create(create, record_dir, provider.name, provider.model, provider.mode)
     tokens = _Tokens()
+    create = tokens.counting(create)
     with quiet():
         patched = instructor.patch(create=create, mode=MODES[provider.mode])
         try:
@@ -66,7 +67,6 @@ def extract(
                 response_model=_ANSWER,
                 messages=messages,
                 max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
-                hooks=tokens.hooks(),
                 **params.model_dump(),
             )
         except InstructorError as exc:
@@ -75,23 +75,26 @@ def extract(
 
 
 class _Tokens:
-    """Tokens over every attempt, re-asks included, added up from each raw answer as
-    instructor's `completion:response` hook hands it over (instructor then rewrites the
-    answer's own usage into a running total, so it is read there and then)."""
+    """Tokens over every attempt, re-asks included, taken from each answer as the provider
+    call returns it. instructor has no cheaper public way: passing it hooks makes it
+    deep-copy its running total on every attempt, and the total it leaves on the answer
+    is private."""
 
     def __init__(self) -> None:
         self.prompt = 0
         self.completion = 0
 
-    def hooks(self) -> Hooks:
-        hooks = Hooks()
-        hooks.on("completion:response", self.add)
-        return hooks
+    def counting(self, create: Callable[..., Any]) -> Callable[..., Any]:
+        """`create`, adding up the tokens of each answer it returns."""
 
-    def add(self, response: Any) -> None:
-        usage = getattr(response, "usage", None)
-        self.prompt += getattr(usage, "prompt_tokens", 0) or 0
-        self.completion += getattr(usage, "completion_tokens", 0) or 0
+        def counted(**request: Any) -> Any:
+            response = create(**request)
+            usage = getattr(response, "usage", None)
+            self.prompt += getattr(usage, "prompt_tokens", 0) or 0
+            self.completion += getattr(usage, "completion_tokens", 0) or 0
+            return response
+
+        return counted
 
     def usage(self) -> Usage:
         return Usage(prompt_tokens=self.prompt, completion_tokens=self.completion)
