@@ -44,8 +44,8 @@ def _original() -> Check | None:
     return found if callable(found) else None
 
 
-# `instructor.patch` lives in this module. Importing it loads the modules our calls go
-# through, so the ones that bind the check are there when it is patched.
+# The home of `instructor.patch`: importing it loads the modules our calls go through, so
+# the ones that bind the check are loaded when it is patched.
 importlib.import_module("instructor.core.patch")
 ORIGINAL = _original()
 
