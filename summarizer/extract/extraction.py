@@ -3,7 +3,6 @@ the same for every provider, ending in a schema-valid draft or a typed error."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +14,6 @@ from instructor.core.exceptions import (
     InstructorError,
     InstructorRetryException,
 )
-from instructor.v2.core import patch as instructor_patch
-from instructor.v2.core.function_calls import ResponseSchema
-from instructor.v2.validation import async_validators
 
 from summarizer.core import (
     AnswerCutOff,
@@ -28,47 +24,15 @@ from summarizer.core import (
     SummarizerError,
     Usage,
 )
+from summarizer.extract.instructor_compat import quiet
 from summarizer.providers import Provider
 from summarizer.record import recording_create
 
-# instructor logs every failed attempt; this stage reports the outcome once, as a typed
-# error that the CLI and API turn into their own message.
-logging.getLogger("instructor").setLevel(logging.CRITICAL)
-
-
-class _Answer(DraftRecord, ResponseSchema):
-    # instructor wraps a plain model in a new ResponseSchema class on every call, which
-    # misses its schema cache and rebuilds the JSON schema each time (a third of the
-    # client's CPU per article). Already a ResponseSchema, the model is used as is; name
-    # and docstring are DraftRecord's, so the requests are byte for byte the same.
-    __doc__ = DraftRecord.__doc__
-
-
-_Answer.__name__ = _Answer.__qualname__ = DraftRecord.__name__
-
-
-def _checked_once(check: Callable[[Any], None]) -> Callable[[Any], None]:
-    """`check`, skipped for a model class it has already passed."""
-    passed: set[Any] = set()
-
-    def check_once(response_model: Any) -> None:
-        if isinstance(response_model, type) and response_model in passed:
-            return
-        check(response_model)  # raises for a model that declares async validators
-        if isinstance(response_model, type):
-            passed.add(response_model)
-
-    return check_once
-
-
-# instructor walks the response model's classes for async validators six times per call
-# (0.2 ms each, 40% of the client's CPU per article) although a class's validators are
-# fixed when it is defined, and has no switch for it. Its call sites take the check from
-# these two modules, so a check remembered per class reaches all of them.
-_CHECK = "reject_async_validators"
-_check_once = _checked_once(getattr(async_validators, _CHECK))
-for _module in (async_validators, instructor_patch):
-    setattr(_module, _CHECK, _check_once)
+# instructor wraps a plain model in a new class on every call, which misses its schema
+# cache (a third of the client's CPU per article); a model it has already wrapped is used
+# as is. Its own wrapper keeps DraftRecord's name and docstring, so the requests are the
+# ones instructor builds for DraftRecord, byte for byte.
+_ANSWER = instructor.response_schema(DraftRecord)
 
 
 MODES = {
@@ -94,29 +58,46 @@ def extract(
     create = provider.create
     if record_dir is not None:
         create = recording_create(create, record_dir, provider.name, provider.model, provider.mode)
-    patched = instructor.patch(create=create, mode=MODES[provider.mode])
-    try:
-        draft: DraftRecord = patched(
-            response_model=_Answer,
-            messages=messages,
-            max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
-            **params.model_dump(),
-        )
-    except InstructorError as exc:
-        raise _translate(exc, params) from exc
-    return Extraction(draft=draft, usage=_usage(draft))
+    tokens = _Tokens()
+    create = tokens.counting(create)
+    with quiet():
+        patched = instructor.patch(create=create, mode=MODES[provider.mode])
+        try:
+            draft: DraftRecord = patched(
+                response_model=_ANSWER,
+                messages=messages,
+                max_retries=max_reasks,  # instructor counts re-asks: attempts = re-asks + 1
+                **params.model_dump(),
+            )
+        except InstructorError as exc:
+            raise _translate(exc, params) from exc
+    return Extraction(draft=draft, usage=tokens.usage())
 
 
-def _usage(draft: DraftRecord) -> Usage:
-    """Tokens over every attempt, re-asks included."""
-    total: Any = getattr(draft, "_total_usage", None)
-    if total is None:
-        raw = getattr(draft, "_raw_response", None)
-        total = getattr(raw, "usage", None)
-    return Usage(
-        prompt_tokens=getattr(total, "prompt_tokens", 0) or 0,
-        completion_tokens=getattr(total, "completion_tokens", 0) or 0,
-    )
+class _Tokens:
+    """Tokens over every attempt, re-asks included, taken from each answer as the provider
+    call returns it. instructor has no cheaper public way: passing it hooks makes it
+    deep-copy its running total on every attempt, and the total it leaves on the answer
+    is private."""
+
+    def __init__(self) -> None:
+        self.prompt = 0
+        self.completion = 0
+
+    def counting(self, create: Callable[..., Any]) -> Callable[..., Any]:
+        """`create`, adding up the tokens of each answer it returns."""
+
+        def counted(**request: Any) -> Any:
+            response = create(**request)
+            usage = getattr(response, "usage", None)
+            self.prompt += getattr(usage, "prompt_tokens", 0) or 0
+            self.completion += getattr(usage, "completion_tokens", 0) or 0
+            return response
+
+        return counted
+
+    def usage(self) -> Usage:
+        return Usage(prompt_tokens=self.prompt, completion_tokens=self.completion)
 
 
 def _translate(exc: InstructorError, params: GenerationParams) -> SummarizerError:

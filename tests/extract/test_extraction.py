@@ -1,12 +1,14 @@
+import contextlib
 import json
+import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 import instructor
 import pytest
-from instructor.v2.core import patch as instructor_patch
-from instructor.v2.validation import async_validators
-from instructor.v2.validation.async_validators import async_field_validator
-from pydantic import BaseModel
+from instructor.core.exceptions import InstructorRetryException
+from openai.types.chat import ChatCompletion
 
 from summarizer.core import (
     DraftRecord,
@@ -14,7 +16,8 @@ from summarizer.core import (
     GenerationParams,
     ProviderTimeout,
 )
-from summarizer.extract.extraction import _checked_once, extract
+from summarizer.extract.extraction import MODES, extract
+from summarizer.extract.instructor_compat import quiet
 from tests.fakes import FakeProvider
 
 MESSAGES = [{"role": "system", "content": "Extract."}, {"role": "user", "content": "News."}]
@@ -41,6 +44,27 @@ def test_schema_invalid_answer_is_re_asked_with_the_error(draft_000: DraftRecord
     reask = json.dumps(fake.requests[1]["messages"])
     assert "militia" in reask and "type" in reask
     assert result.usage.prompt_tokens == 200  # both attempts counted
+
+
+class _UsageOnlyOn(FakeProvider):
+    """Reports token usage on the given call only (1-based), as some endpoints do."""
+
+    def __init__(self, call: int, *answers: DraftRecord | str) -> None:
+        super().__init__(*answers)
+        self.call = call
+
+    def create(self, **request: Any) -> ChatCompletion:
+        answer = super().create(**request)
+        return (
+            answer if len(self.requests) == self.call else answer.model_copy(update={"usage": None})
+        )
+
+
+@pytest.mark.parametrize("call", [1, 2])
+def test_an_attempt_without_usage_adds_nothing(draft_000: DraftRecord, call: int) -> None:
+    fake = _UsageOnlyOn(call, "not json", draft_000)
+    result = extract(fake, MESSAGES, PARAMS, max_reasks=2)
+    assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (100, 50)
 
 
 def test_re_asks_are_bounded() -> None:
@@ -75,28 +99,65 @@ def test_record_dir_records_every_call(draft_000: DraftRecord, tmp_path: Path) -
     )
 
 
-class _WithAsyncValidator(BaseModel):
-    name: str
-
-    @async_field_validator("name")
-    async def name_is_known(self, value: str) -> str:
-        return value
+def _fake(mode: str, answers: tuple[str, DraftRecord]) -> FakeProvider:
+    fake = FakeProvider(*answers)
+    fake.mode = mode
+    return fake
 
 
-def test_instructor_checks_each_model_class_for_async_validators_once() -> None:
-    checked: list[object] = []
-    check = _checked_once(checked.append)
-    for model in (DraftRecord, DraftRecord, list[DraftRecord], list[DraftRecord], None):
-        check(model)
-    assert checked == [DraftRecord, list[DraftRecord], list[DraftRecord], None]
-    for module in (async_validators, instructor_patch):  # every instructor call site
-        assert module.reject_async_validators.__qualname__.startswith("_checked_once")
-
-
-def test_a_model_with_async_validators_is_still_refused_on_every_call(
-    draft_000: DraftRecord,
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_requests_are_instructors_own_for_the_draft_byte_for_byte(
+    draft_000: DraftRecord, mode: str
 ) -> None:
-    create = instructor.patch(create=FakeProvider(draft_000).create, mode=instructor.Mode.TOOLS)
-    for _ in range(2):
-        with pytest.raises(ValueError, match="async validators are not supported"):
-            create(response_model=_WithAsyncValidator, messages=MESSAGES)
+    broken = draft_000.model_dump()
+    broken["actors"][0]["type"] = "militia"
+    answers = (json.dumps(broken), draft_000)  # the second request is a re-ask
+    ours = _fake(mode, answers)
+    with contextlib.suppress(ExtractionFailed):  # tools mode finds no tool call: re-asks
+        extract(ours, MESSAGES, PARAMS, max_reasks=1)
+    # instructor as documented: a plain model, which it wraps anew on every call.
+    plain = _fake(mode, answers)
+    create = instructor.patch(create=plain.create, mode=MODES[mode])
+    with contextlib.suppress(InstructorRetryException):
+        create(response_model=DraftRecord, messages=MESSAGES, max_retries=1, **PARAMS.model_dump())
+    assert len(ours.requests) == 2
+    assert json.dumps(ours.requests) == json.dumps(plain.requests)
+
+
+def test_instructor_uses_the_response_model_as_is(draft_000: DraftRecord) -> None:
+    # Wrapped anew on each call, the answers would be of a new class each time.
+    first = extract(FakeProvider(draft_000), MESSAGES, PARAMS, max_reasks=0).draft
+    second = extract(FakeProvider(draft_000), MESSAGES, PARAMS, max_reasks=0).draft
+    assert type(first) is type(second)
+    assert isinstance(first, DraftRecord)
+
+
+def _instructor_records(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("instructor")]
+
+
+def test_failed_attempts_log_nothing_and_instructor_elsewhere_logs_as_before(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ExtractionFailed):
+        extract(FakeProvider('{"summary": "no lists"}'), MESSAGES, PARAMS, max_reasks=1)
+    assert _instructor_records(caplog) == []
+    assert logging.getLogger("instructor").level == logging.NOTSET  # no process-wide change
+
+    create = instructor.patch(create=FakeProvider('{"summary": "no lists"}').create)
+    with pytest.raises(InstructorRetryException):  # instructor used directly, not by us
+        create(response_model=DraftRecord, messages=MESSAGES, max_retries=1)
+    assert any("Max retries exceeded" in message for message in _instructor_records(caplog))
+
+
+def test_only_the_thread_inside_our_call_is_quiet(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    logger = logging.getLogger("instructor.v2.retry")
+    with quiet():
+        logger.error("inside our call")
+        other = threading.Thread(target=logger.error, args=("another thread",))
+        other.start()
+        other.join()
+    logger.error("after our call")
+    assert _instructor_records(caplog) == ["another thread", "after our call"]
