@@ -58,7 +58,7 @@ def parse_line(text: str | bytes, source: str) -> ResultLine:
         first = exc.errors()[0]
         if first["type"] == "json_invalid":
             raise InputError(f"{source} is not JSON: {first['msg']}") from None
-        problem = first_problem(exc, "line")
+        problem = first_problem(exc.errors(), "line")
         raise InputError(f"{source} is neither a record nor an error line: {problem}") from None
 
 

@@ -37,7 +37,7 @@ def clear_errors() -> Iterator[None]:
     """Every known failure becomes one line on stderr and an exit code, never a traceback."""
     from pydantic import ValidationError
 
-    from summarizer.core import ConfigError, InputError, SummarizerError
+    from summarizer.core import ConfigError, InputError, SummarizerError, first_problem
 
     try:
         yield
@@ -46,9 +46,7 @@ def clear_errors() -> Iterator[None]:
     except SummarizerError as exc:
         fail(str(exc), EXIT_FAILED)
     except ValidationError as exc:  # a bad environment variable
-        fail(
-            f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", EXIT_USAGE
-        )
+        fail(f"invalid configuration: {first_problem(exc.errors(), 'settings')}", EXIT_USAGE)
 
 
 def load_settings(**overrides: Any) -> Settings:

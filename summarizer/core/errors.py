@@ -3,13 +3,16 @@ message; `where` adds server-side detail that only the CLI shows."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
-def first_problem(exc: ValidationError, whole: str) -> str:
-    """A validation error in a line: where the first problem is, and what it is."""
-    first = exc.errors()[0]
-    return f"{'.'.join(str(p) for p in first['loc']) or whole}: {first['msg']}"
+def first_problem(errors: Sequence[Mapping[str, Any]], whole: str, skip: int = 0) -> str:
+    """A validation error in a line: where its first problem is (the location past its
+    first `skip` parts, or `whole`), and what it is."""
+    first = errors[0]
+    where = ".".join(str(part) for part in first.get("loc", ())[skip:])
+    return f"{where or whole}: {first.get('msg', 'invalid')}"
 
 
 class SummarizerError(Exception):

@@ -86,7 +86,7 @@ def request_from_json(data: object, source: str) -> ArticleRequest:
     try:
         return ArticleRequest.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"{source}: field {first_problem(exc, 'body')}") from None
+        raise InputError(f"{source}: field {first_problem(exc.errors(), 'body')}") from None
 
 
 def request_from_bytes(

@@ -14,7 +14,14 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
-from summarizer.core import ConfigError, InputError, InputTooLarge, ProviderTimeout, SummarizerError
+from summarizer.core import (
+    ConfigError,
+    InputError,
+    InputTooLarge,
+    ProviderTimeout,
+    SummarizerError,
+    first_problem,
+)
 from summarizer.io import ErrorDetail
 
 
@@ -73,8 +80,7 @@ def add_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0]
         if first.get("type") == "json_invalid":
             return error(422, "invalid_input", "request body is not valid JSON")
-        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
-        return error(422, "invalid_input", f"{where}: {first.get('msg', 'invalid')}")
+        return error(422, "invalid_input", first_problem(exc.errors(), "body", skip=1))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -34,7 +34,7 @@ def _record(path: Path) -> SummaryRecord:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except ValidationError as exc:
         raise InputError(
-            f"{path} is not a summary record: {first_problem(exc, 'record')}"
+            f"{path} is not a summary record: {first_problem(exc.errors(), 'record')}"
         ) from None
 
 
