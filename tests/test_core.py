@@ -1,9 +1,12 @@
 """The models are the output contract: its example validates, its rules hold."""
 
+import json
+
 import pytest
 from pydantic import ValidationError
 
 from summarizer.core import SummaryRecord
+from tests.cli.invoke import run
 
 EXAMPLE = {
     "schema_version": "1",
@@ -104,3 +107,29 @@ def test_no_field_may_be_omitted() -> None:
     data = {k: v for k, v in EXAMPLE.items() if k != "warnings"}
     with pytest.raises(ValidationError):
         SummaryRecord.model_validate(data)
+
+
+def properties(schema: object, where: str) -> dict[str, dict[str, object]]:
+    """Every property of a JSON Schema by its path, through `$defs`, `anyOf` and `items`."""
+    found: dict[str, dict[str, object]] = {}
+    if isinstance(schema, list):
+        for part in schema:
+            found |= properties(part, where)
+    elif isinstance(schema, dict):
+        for name, prop in schema.get("properties", {}).items():
+            found[f"{where}.{name}"] = prop
+            found |= properties(prop, f"{where}.{name}")
+        for name, model in schema.get("$defs", {}).items():
+            found |= properties(model, name)
+        for key, value in schema.items():
+            if key not in ("properties", "$defs"):
+                found |= properties(value, where)
+    return found
+
+
+def test_every_property_of_the_printed_schema_is_described() -> None:
+    code, stdout, _ = run("schema")
+    found = properties(json.loads(stdout), "SummaryRecord")
+    assert code == 0 and {"SummaryRecord.article", "Evidence.start", "When.precision"} <= set(found)
+    undescribed = [path for path, prop in found.items() if not prop.get("description")]
+    assert not undescribed, f"properties without a description: {undescribed}"

@@ -1,9 +1,15 @@
-"""The output contract, version 1: the record every provider's answer becomes."""
+"""The output contract, version 1: the record every provider's answer becomes.
+
+The descriptions are the contract's documentation in `summarizer schema` and the API's
+OpenAPI schema (docs/output-contract.md says the same at length). They are never sent to
+a model: what the model is asked for is the draft schema (`draft.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal, Protocol
+
+from pydantic import Field
 
 from summarizer.core.types import (
     SCHEMA_VERSION,
@@ -18,12 +24,29 @@ from summarizer.core.types import (
     Strict,
 )
 
+_NAMES = "each the name or an alias of an entry of `actors` (or `locations`) in this record"
+
 
 class Evidence(Strict):
-    quote: str
-    start: int | None
-    end: int | None
-    grounded: bool
+    """A quote from the article that supports an item, and where the pipeline found it."""
+
+    quote: str = Field(
+        description="The quoted text. When grounded, exactly the article's characters at "
+        "start:end; when not, the quote as the model gave it."
+    )
+    start: int | None = Field(
+        description="Offset of the quote's first character in the article's normalised text "
+        "(BOM removed, CRLF and CR to LF, Unicode NFC), in Unicode code points from 0; null "
+        "when not grounded."
+    )
+    end: int | None = Field(
+        description="Offset just past the quote's last character (text[start:end] is the "
+        "quote); null when not grounded."
+    )
+    grounded: bool = Field(
+        description="True when the pipeline located the quote in the article; false when it "
+        "could not (start and end are then null)."
+    )
 
 
 class Grounded(Protocol):
@@ -34,28 +57,67 @@ class Grounded(Protocol):
 
 
 class When(Strict):
-    text: str
-    date: dt.date | None
-    end_date: dt.date | None
-    precision: Precision
+    """A time expression of the article and the date it resolves to."""
+
+    text: str = Field(description="The time expression as the article writes it ('on Sunday').")
+    date: dt.date | None = Field(
+        description="The date it means (YYYY-MM-DD), resolved against article.published_at, "
+        "never the clock: the day, or the first day of the week (Monday), month, year or "
+        "interval; null when it cannot be resolved."
+    )
+    end_date: dt.date | None = Field(
+        description="The end of an interval ('from October 17 to 30': the 30th), resolved like "
+        "`date`; null when the expression is not an interval."
+    )
+    precision: Precision = Field(
+        description="How exact `date` is: day, week, month or year; unknown when `date` is null."
+    )
 
 
 class ArticleMeta(Strict):
-    id: str
-    title: str | None
-    url: str | None
-    published_at: IsoDate
-    language: str = "en"
+    """The article the record is about."""
+
+    id: str = Field(
+        description="The caller's id, else the content id: 'sha256:' and the hex SHA-256 of "
+        "the normalised text."
+    )
+    title: str | None = Field(
+        description="The caller's title, else the page's (HTML input); null if neither."
+    )
+    url: str | None = Field(
+        description="The caller's URL, else the page's canonical URL (HTML input); null if neither."
+    )
+    published_at: IsoDate = Field(
+        description="Publication date (YYYY-MM-DD), the caller's or the page's metadata; "
+        "relative dates are resolved against it. Null when unknown: relative dates then stay "
+        "unresolved."
+    )
+    language: str = Field(
+        "en",
+        description="The article's language: always 'en'; only English articles are supported.",
+    )
 
 
 class Actor(Strict):
-    name: str
-    aliases: list[str]
-    type: ActorType
-    country: CountryCode | None
-    title: str | None
-    affiliation: str | None
-    evidence: list[Evidence]
+    """Who: a state, government body, armed group, military force, organisation or named
+    person that acts, speaks, is targeted or is threatened."""
+
+    name: str = Field(description="The fullest name the article uses for the actor.")
+    aliases: list[str] = Field(
+        description="Every other name or short form the article itself uses for the actor."
+    )
+    type: ActorType = Field(description="What kind of actor it is.")
+    country: CountryCode | None = Field(
+        description="ISO 3166-1 alpha-2 code of the actor's home country; null when unknown "
+        "or not a country (a warning says so)."
+    )
+    title: str | None = Field(
+        description="For a person: the office or role the article states; else null."
+    )
+    affiliation: str | None = Field(
+        description="For a person: the actor they speak for or belong to; else null."
+    )
+    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
 
     @property
     def names(self) -> list[str]:
@@ -64,10 +126,17 @@ class Actor(Strict):
 
 
 class Location(Strict):
-    name: str
-    type: LocationType
-    country: CountryCode | None
-    evidence: list[Evidence]
+    """Where: a place where something happens or that is targeted; one entry per place."""
+
+    name: str = Field(description="The place's name as the article writes it.")
+    type: LocationType = Field(
+        description="What kind of place it is; a country's territory or airspace is the country."
+    )
+    country: CountryCode | None = Field(
+        description="ISO 3166-1 alpha-2 code of the country it is in (or is); null when "
+        "unknown or not a country (a warning says so)."
+    )
+    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
 
     @property
     def names(self) -> list[str]:
@@ -75,50 +144,109 @@ class Location(Strict):
 
 
 class Event(Strict):
-    type: EventType
-    description: str
-    actors: list[str]
-    targets: list[str]
-    locations: list[str]
-    when: When | None
-    status: EventStatus
-    casualties: str | None
-    evidence: list[Evidence]
+    """What: a happening or speech act the article reports."""
+
+    type: EventType = Field(description="What kind of happening or speech act it is.")
+    description: str = Field(description="One neutral sentence saying what happened.")
+    actors: list[str] = Field(description=f"Who acted or spoke: {_NAMES}.")
+    targets: list[str] = Field(description=f"Who it was aimed at or addressed to: {_NAMES}.")
+    locations: list[str] = Field(
+        description="Where it happened: each the name of an entry of `locations`."
+    )
+    when: When | None = Field(
+        description="When it happened (for a planned event, when it is to happen); null "
+        "when the article gives no time."
+    )
+    status: EventStatus = Field(
+        description="How the article presents it: occurred, claimed, reported (unconfirmed), "
+        "denied, planned (ahead) or hypothetical (only under a condition)."
+    )
+    casualties: str | None = Field(
+        description="Casualties as the article states them ('three killed'); null if it "
+        "states none."
+    )
+    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
 
 
 class Threat(Strict):
-    issuer: str
-    speaker: str | None
-    targets: list[str]
-    condition: str | None
-    action: str
-    action_type: ActionType
-    conditional: bool
-    when: When | None
-    evidence: list[Evidence]
+    """A statement that an actor (or someone) will or could do harm to another, with the
+    condition that would trigger it, if any."""
+
+    issuer: str = Field(
+        description="Who threatens: the organisation or state the speaker speaks for (the "
+        "name or an alias of an entry of `actors`)."
+    )
+    speaker: str | None = Field(
+        description="The person quoted making the threat (an entry of `actors`); null when "
+        "no person is named."
+    )
+    targets: list[str] = Field(description=f"Who would suffer the threatened action: {_NAMES}.")
+    condition: str | None = Field(
+        description="The trigger in plain words ('the United States intervenes'); null when "
+        "unconditional."
+    )
+    action: str = Field(description="The harm threatened, close to the article's words.")
+    action_type: ActionType = Field(
+        description="Kind of harm: violence, restrict (blockades, closures), relations "
+        "(cutting ties), sanction, territory (seizing or annexing), other."
+    )
+    conditional: bool = Field(
+        description="True when the article states a trigger ('if', 'unless', 'should'); "
+        "`condition` then says what it is."
+    )
+    when: When | None = Field(
+        description="When the threat was made (not when it would be carried out); null when "
+        "the article gives no time."
+    )
+    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
 
 
 class Usage(Strict):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    """Tokens the provider reported."""
+
+    prompt_tokens: int = Field(
+        0, description="Prompt tokens over every call for the record, re-asks included."
+    )
+    completion_tokens: int = Field(
+        0, description="Answer tokens over every call for the record, re-asks included."
+    )
 
 
 class Provenance(Strict):
-    provider: str
-    model: str
-    prompt_version: str
-    created_at: dt.datetime
-    cached: bool
-    usage: Usage
+    """How the record was made; never scored."""
+
+    provider: str = Field(description="The provider that answered ('local', 'openai', ...).")
+    model: str = Field(description="The model that answered.")
+    prompt_version: str = Field(
+        description="Hash of the prompt files, the schema the model was asked for, the schema "
+        "version and how the article was cut into calls."
+    )
+    created_at: dt.datetime = Field(
+        description="When the record was extracted (UTC); a cached record keeps its original time."
+    )
+    cached: bool = Field(description="True when the record was served from the cache.")
+    usage: Usage = Field(description="Tokens used; zeros where the provider reports none.")
 
 
 class SummaryRecord(Strict):
-    schema_version: Literal["1"] = SCHEMA_VERSION
-    article: ArticleMeta
-    summary: str
-    actors: list[Actor]
-    locations: list[Location]
-    events: list[Event]
-    threats: list[Threat]
-    provenance: Provenance
-    warnings: list[str]
+    """What one article becomes: who, where, what, the threats, each with its evidence."""
+
+    schema_version: Literal["1"] = Field(
+        SCHEMA_VERSION,
+        description="Version of this contract. A record of another version does not validate "
+        "as this one.",
+    )
+    article: ArticleMeta = Field(description="The article: id, title, URL, date, language.")
+    summary: str = Field(
+        description="Two to four neutral sentences: who did what, where, when, and what is "
+        "threatened."
+    )
+    actors: list[Actor] = Field(description="Who: one entry per actor.")
+    locations: list[Location] = Field(description="Where: one entry per place.")
+    events: list[Event] = Field(description="What happened or was said.")
+    threats: list[Threat] = Field(description="The threats, conditional or not.")
+    provenance: Provenance = Field(description="How the record was made.")
+    warnings: list[str] = Field(
+        description="What the pipeline could not verify: quotes not found, countries dropped, "
+        "names that match no entry, dates not resolved, where published_at came from."
+    )
