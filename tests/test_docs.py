@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from summarizer.core import SummaryRecord
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
 EXTENSIONS = (".py", ".md", ".json", ".jsonl", ".toml", ".txt", ".html", ".png", ".j2", ".gguf")
@@ -56,6 +58,12 @@ def repo_paths() -> set[str]:
     files = {name for name in listed if (ROOT / name).is_file()}
     folders = {f"{parent.as_posix()}/" for name in files for parent in Path(name).parents}
     return files | (folders - {"./"})
+
+
+def fences(markdown: str, language: str) -> list[str]:
+    """The fenced blocks of `markdown` marked as `language`."""
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    return [t.content for t in tokens if t.type == "fence" and t.info.strip() == language]
 
 
 def references(markdown: str) -> list[tuple[str, str]]:
@@ -136,3 +144,14 @@ summarizer summarize missing/article.txt
     ]
     links = "[back](../README.md) [self](guide.md) [up](../guide.md)"
     assert broken(links, "docs", paths) == ["../guide.md"]
+
+
+def test_the_contracts_example_is_a_record_whose_quotes_sit_at_their_offsets() -> None:
+    markdown = (ROOT / "docs" / "output-contract.md").read_text(encoding="utf-8")
+    article, example = fences(markdown, "text")[0], fences(markdown, "json")[0]
+    record = SummaryRecord.model_validate_json(example)
+    items = [*record.actors, *record.locations, *record.events, *record.threats]
+    evidence = [e for item in items for e in item.evidence]
+    assert any(not e.grounded for e in evidence)
+    for e in evidence:
+        assert not e.grounded or article[e.start : e.end] == e.quote, e
