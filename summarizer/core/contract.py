@@ -7,7 +7,7 @@ a model: what the model is asked for is the draft schema (`draft.py`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Protocol
+from typing import Annotated, Literal, Protocol
 
 from pydantic import Field
 
@@ -47,6 +47,11 @@ class Evidence(Strict):
         description="True when the pipeline located the quote in the article; false when it "
         "could not (start and end are then null)."
     )
+
+
+Support = Annotated[
+    list[Evidence], Field(description="Quotes from the article that support the entry.")
+]
 
 
 class Grounded(Protocol):
@@ -93,7 +98,7 @@ class ArticleMeta(Strict):
         "unresolved."
     )
     language: str = Field(
-        "en",
+        default="en",
         description="The article's language: always 'en'; only English articles are supported.",
     )
 
@@ -117,7 +122,7 @@ class Actor(Strict):
     affiliation: str | None = Field(
         description="For a person: the actor they speak for or belong to; else null."
     )
-    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
+    evidence: Support
 
     @property
     def names(self) -> list[str]:
@@ -136,7 +141,7 @@ class Location(Strict):
         description="ISO 3166-1 alpha-2 code of the country it is in (or is); null when "
         "unknown or not a country (a warning says so)."
     )
-    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
+    evidence: Support
 
     @property
     def names(self) -> list[str]:
@@ -165,7 +170,7 @@ class Event(Strict):
         description="Casualties as the article states them ('three killed'); null if it "
         "states none."
     )
-    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
+    evidence: Support
 
 
 class Threat(Strict):
@@ -198,17 +203,17 @@ class Threat(Strict):
         description="When the threat was made (not when it would be carried out); null when "
         "the article gives no time."
     )
-    evidence: list[Evidence] = Field(description="Quotes from the article that support it.")
+    evidence: Support
 
 
 class Usage(Strict):
     """Tokens the provider reported."""
 
     prompt_tokens: int = Field(
-        0, description="Prompt tokens over every call for the record, re-asks included."
+        default=0, description="Prompt tokens over every call for the record, re-asks included."
     )
     completion_tokens: int = Field(
-        0, description="Answer tokens over every call for the record, re-asks included."
+        default=0, description="Answer tokens over every call for the record, re-asks included."
     )
 
 
@@ -232,7 +237,7 @@ class SummaryRecord(Strict):
     """What one article becomes: who, where, what, the threats, each with its evidence."""
 
     schema_version: Literal["1"] = Field(
-        SCHEMA_VERSION,
+        default=SCHEMA_VERSION,
         description="Version of this contract. A record of another version does not validate "
         "as this one.",
     )
