@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from summarizer.core import SummarizerError
 from summarizer.extract import Summarizer
 from summarizer.serve.deps import require_key
+from summarizer.serve.docs import add_docs
 from summarizer.serve.errors import add_error_handlers, too_large
 from summarizer.serve.routes import batches, health, summaries
 from summarizer.serve.service import Service
@@ -26,7 +27,8 @@ def create_app(
     in for the configured one (tests pass one on a fake provider): the routes and the
     resumed jobs both run on it."""
     service = Service(settings or Settings(), summarizer)
-    app = FastAPI(title="summarizer", version="1", lifespan=lifespan)
+    # The docs pages are add_docs' own, on files served here rather than from a CDN.
+    app = FastAPI(title="summarizer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = service
     # A body whose Content-Length is over its route's limit gets 413 before a byte is read;
     # one without a length is cut off as soon as it passes it (the routes' max_body_size).
@@ -38,6 +40,7 @@ def create_app(
     app.include_router(summaries.router(max_body_size=limits["/v1/summaries"]), dependencies=auth)
     app.include_router(batches.router(max_body_size=limits["/v1/batches"]), dependencies=auth)
     app.include_router(health.router())
+    add_docs(app)
     return app
 
 
