@@ -21,6 +21,7 @@ from summarizer.core import (
     InputError,
     InputTooLarge,
     first_problem,
+    iso_date,
 )
 
 
@@ -40,11 +41,13 @@ def content_id(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parse_date(value: str) -> dt.date:
+def parse_date(value: str, name: str = "published_at") -> dt.date:
+    """A date given outside a request (a command's option, named `name`), read by the
+    same rule as a request's."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"invalid published_at {value!r}: expected YYYY-MM-DD") from None
+        return iso_date(value)
+    except ValueError as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def build_article(request: ArticleRequest, max_chars: int) -> Article:
