@@ -111,3 +111,13 @@ class Settings(BaseSettings):
         "local, 16384 for the others)",
     )
     seed: int = 0
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets a field: its first alias, or SUMMARIZER_<NAME>;
+    a name that is no field is returned as it is."""
+    found = Settings.model_fields.get(field)
+    if found is None:
+        return field
+    choices = getattr(found.validation_alias, "choices", None)
+    return str(choices[0]) if choices else f"SUMMARIZER_{field.upper()}"

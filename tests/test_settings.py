@@ -2,18 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.settings import Settings
+from summarizer.settings import Settings, env_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def env_names() -> list[str]:
-    names = []
-    for name, field in Settings.model_fields.items():
-        alias = field.validation_alias
-        choices = getattr(alias, "choices", None)
-        names.append(str(choices[0]) if choices else f"SUMMARIZER_{name.upper()}")
-    return names
+    return [env_name(name) for name in Settings.model_fields]
 
 
 @pytest.mark.parametrize("document", [".env.example", "README.md"])

@@ -4,7 +4,7 @@ options they declare alike. It imports typer alone, so `--help` loads no stage."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -37,7 +37,7 @@ def clear_errors() -> Iterator[None]:
     """Every known failure becomes one line on stderr and an exit code, never a traceback."""
     from pydantic import ValidationError
 
-    from summarizer.core import ConfigError, InputError, SummarizerError, first_problem
+    from summarizer.core import ConfigError, InputError, SummarizerError
 
     try:
         yield
@@ -46,7 +46,16 @@ def clear_errors() -> Iterator[None]:
     except SummarizerError as exc:
         fail(str(exc), EXIT_FAILED)
     except ValidationError as exc:  # a bad environment variable
-        fail(f"invalid configuration: {first_problem(exc.errors(), 'settings')}", EXIT_USAGE)
+        fail(setting_problem(exc.errors()), EXIT_USAGE)
+
+
+def setting_problem(errors: Sequence[Mapping[str, Any]]) -> str:
+    """A bad setting, named as the environment variable that set it."""
+    from summarizer.core import first_problem
+    from summarizer.settings import env_name
+
+    named = [{**e, "loc": (env_name(str(e["loc"][0])), *e["loc"][1:])} for e in errors[:1]]
+    return first_problem(named, "the settings")
 
 
 def load_settings(**overrides: Any) -> Settings:

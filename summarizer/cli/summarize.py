@@ -29,7 +29,9 @@ def summarize(
         str,
         typer.Argument(help="Article file (.txt, .json or .html), an http(s) URL, or - for stdin"),
     ],
-    published_at: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD")] = None,
+    published_at: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD (or an ISO 8601 timestamp)")
+    ] = None,
     title: Annotated[str | None, typer.Option()] = None,
     url: Annotated[str | None, typer.Option()] = None,
     provider: ProviderName = None,
@@ -46,7 +48,7 @@ def summarize(
         given = {
             "title": title,
             "url": url,
-            "published_at": parse_date(published_at) if published_at else None,
+            "published_at": parse_date(published_at, "--published-at") if published_at else None,
         }
         request = request.model_copy(update={k: v for k, v in given.items() if v is not None})
         article = build_article(read_page_of(request, settings), settings.max_chars)

@@ -45,7 +45,13 @@ from summarizer.core.errors import (
     first_problem,
 )
 from summarizer.core.request import ArticleRequest
-from summarizer.core.types import SCHEMA_VERSION, ChunkPlan, GenerationParams, Precision
+from summarizer.core.types import (
+    SCHEMA_VERSION,
+    ChunkPlan,
+    GenerationParams,
+    Precision,
+    iso_date,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -81,4 +87,5 @@ __all__ = [
     "Usage",
     "When",
     "first_problem",
+    "iso_date",
 ]

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import Field, PrivateAttr, WithJsonSchema, model_validator
 
-from summarizer.core.types import IsoDate, Strict
+from summarizer.core.types import DATE_FORM, IsoDate, Strict
+
+# Empty text is refused by the input stage in the same words as blank text (so a batch
+# fails that article alone); the schema still says what is accepted.
+Content = Annotated[str, WithJsonSchema({"type": "string", "minLength": 1})]
 
 
 class ArticleRequest(Strict):
     """An article as a caller submits it (API body, JSON file, JSONL line): its text, a
     web page's HTML, or a URL to fetch (`fetch: true`)."""
 
-    text: Annotated[str, StringConstraints(min_length=1)] | None = None
-    html: Annotated[str, StringConstraints(min_length=1)] | None = None
+    # What a request is, for the message about a body that is none.
+    shape: ClassVar[str] = "a JSON object with text, html or url"
+    text: Content | None = None
+    html: Content | None = None
     title: str | None = None
     url: str | None = None
     fetch: bool = Field(default=False, description="Fetch the page at `url` and read it")
-    published_at: IsoDate = None
+    published_at: IsoDate = Field(default=None, description=DATE_FORM)
     id: str | None = None
     # What reading a page found out about the article, said in the record's warnings.
     _notes: tuple[str, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleRequest:
-        given = [self.text is not None, self.html is not None, self.fetch]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of text, html, or url with fetch: true")
+        sources = {"text": self.text is not None, "html": self.html is not None}
+        given = [name for name, on in {**sources, "url with fetch: true": self.fetch}.items() if on]
+        if not given:
+            raise ValueError("no article: give one of text, html, or url with fetch: true")
+        if len(given) > 1:
+            also = " and ".join(given)
+            raise ValueError(f"give only one of text, html, or url with fetch: true, not {also}")
         if self.fetch and not self.url:
             raise ValueError("fetch: true needs a url")
         return self

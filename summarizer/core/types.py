@@ -4,6 +4,8 @@ parameters that shape every request (sampling, chunking). Imports nothing of the
 from __future__ import annotations
 
 import datetime as dt
+import re
+import reprlib
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
@@ -53,16 +55,40 @@ Precision = Literal["day", "week", "month", "year", "unknown"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
-def _iso_date(value: object) -> object:
-    """Only an ISO date: pydantic's lax mode would read 0 or "1700000000" as a timestamp."""
-    if value is None or isinstance(value, dt.date):
+DATE_FORM = "YYYY-MM-DD, or an ISO 8601 timestamp such as 2025-06-15T10:00:00Z"
+_DATE_PART = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def iso_date(value: object) -> dt.date:
+    """The one reading of a publication date: a date, or an ISO 8601 timestamp's date as
+    written, in the timestamp's own zone (a feed's `2025-06-15T23:30:00-05:00` is June 15
+    where it was published, whatever the zone of this machine). Only strings and dates:
+    pydantic's lax mode would read 0 or "1700000000" as a timestamp."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return dt.datetime.fromisoformat(value.strip()).date()
         except ValueError:
-            pass
-    raise ValueError("expected a date as YYYY-MM-DD")
+            _check_calendar(value.strip())
+    raise ValueError(f"{reprlib.repr(value)} is not a date: expected {DATE_FORM}")
+
+
+def _check_calendar(value: str) -> None:
+    """A value in the form whose day is not in the calendar (February 30) says so."""
+    found = _DATE_PART.match(value)
+    if found is None:
+        return
+    try:
+        dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise ValueError(f"{found.group(0)} is not a date in the calendar") from None
+
+
+def _iso_date(value: object) -> dt.date | None:
+    return None if value is None else iso_date(value)
 
 
 IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]

@@ -11,6 +11,7 @@ from summarizer.extract.article import (
     content_id,
     normalize_text,
     parse_date,
+    request_from_body,
     request_from_bytes,
     request_from_json,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "normalize_name",
     "normalize_text",
     "parse_date",
+    "request_from_body",
     "request_from_bytes",
     "request_from_json",
 ]

@@ -21,7 +21,11 @@ from summarizer.core import (
     InputError,
     InputTooLarge,
     first_problem,
+    iso_date,
 )
+
+# Empty and blank text, in one wording wherever they are found.
+EMPTY = "article text is empty"
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,13 @@ def content_id(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parse_date(value: str) -> dt.date:
+def parse_date(value: str, name: str = "published_at") -> dt.date:
+    """A date given outside a request (a command's option, named `name`), read by the
+    same rule as a request's."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"invalid published_at {value!r}: expected YYYY-MM-DD") from None
+        return iso_date(value)
+    except ValueError as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def build_article(request: ArticleRequest, max_chars: int) -> Article:
@@ -52,7 +58,7 @@ def build_article(request: ArticleRequest, max_chars: int) -> Article:
         raise InputError("the article has no text: its page was not read")
     text = normalize_text(request.text)
     if not text.strip():
-        raise InputError("article text is empty")
+        raise InputError(EMPTY)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:  # JSON can carry lone surrogates; text cannot
@@ -80,13 +86,15 @@ def decode(raw: bytes, source: str) -> str:
         ) from None
 
 
-def request_from_json(data: object, source: str) -> ArticleRequest:
-    if not isinstance(data, dict):
-        raise InputError(f"{source}: a JSON article must be an object with a 'text' field")
+def request_from_json(data: object, source: str | None = None) -> ArticleRequest:
+    """An article from parsed JSON; a problem is named in the file or line `source`, or
+    as the request body's when there is none."""
     try:
         return ArticleRequest.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"{source}: field {first_problem(exc.errors(), 'body')}") from None
+        whole = "the body" if source is None else "the article"
+        problem = first_problem(exc.errors(), whole, shape=ArticleRequest.shape)
+        raise InputError(problem if source is None else f"{source}: {problem}") from None
 
 
 def request_from_bytes(
@@ -102,10 +110,23 @@ def request_from_bytes(
         as_json = not as_html and text.lstrip().startswith("{")
     if not as_json:
         if not text.strip():
-            raise InputError(f"{source}: article text is empty")
+            raise InputError(f"{source}: {EMPTY}")
         return ArticleRequest(html=text) if as_html else ArticleRequest(text=text)
+    return request_from_json(load_json(text, source), source)
+
+
+def request_from_body(raw: bytes, as_html: bool) -> ArticleRequest:
+    """An API request's body: a page's HTML, read as leniently as a browser would, or
+    JSON. Its problems are named as the body's. Read by `json`, not pydantic's parser:
+    that refuses a lone surrogate as "not JSON", where `build_article` names it precisely."""
+    if as_html:
+        return request_from_json({"html": raw.decode("utf-8", errors="replace")})
+    return request_from_json(load_json(decode(raw, "the body"), "the body"))
+
+
+def load_json(text: str, source: str) -> object:
+    """The JSON in `text` (after a byte order mark, which editors on Windows write)."""
     try:
-        data = json.loads(text)
+        return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InputError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
-    return request_from_json(data, source)

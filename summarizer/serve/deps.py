@@ -6,18 +6,15 @@ dependency in its thread pool, a hop per dependency per request."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
 
 from summarizer import pages
 from summarizer.core import ArticleRequest
-from summarizer.extract import RecordCache, Summarizer
+from summarizer.extract import RecordCache, Summarizer, request_from_body
 from summarizer.serve.errors import ApiError
 from summarizer.serve.jobs import JobStore
 from summarizer.serve.service import Service
@@ -60,21 +57,17 @@ async def require_key(service: ServiceDep, credentials: Credentials) -> None:
 
 
 async def article_body(request: Request) -> ArticleRequest:
-    """The article in a summary request: JSON, or a page sent as `text/html`."""
-    raw = await request.body()
+    """The article in a summary request: JSON (also when the type is not given), or a page
+    sent as `text/html`; a body of any other type is refused before it is read."""
     media = pages.media_type(request.headers.get("content-type"))
-    try:
-        if media == "text/html":
-            return ArticleRequest(html=raw.decode("utf-8", errors="replace"))
-        # json, not pydantic's parser: that refuses a lone surrogate as "not JSON", where
-        # the input stage names it precisely.
-        return ArticleRequest.model_validate(json.loads(raw))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise RequestValidationError([{"type": "json_invalid", "loc": ("body",)}]) from None
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-        ) from None
+    if media not in ("", "text/html", "application/json") and not media.endswith("+json"):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"the body's Content-Type is {media}: send an article as application/json or a "
+            "web page as text/html",
+        )
+    return request_from_body(await request.body(), as_html=media == "text/html")
 
 
 ArticleBody = Annotated[ArticleRequest, Depends(article_body)]

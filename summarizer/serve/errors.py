@@ -78,14 +78,14 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
-        if first.get("type") == "json_invalid":
-            return error(422, "invalid_input", "request body is not valid JSON")
-        return error(422, "invalid_input", first_problem(exc.errors(), "body", skip=1))
+        if first.get("type") == "json_invalid":  # FastAPI's error has no JSON parser's words
+            return error(422, "invalid_input", "the body is not valid JSON")
+        return error(422, "invalid_input", first_problem(exc.errors(), "the body", skip=1))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 400:  # FastAPI's word for a body it cannot decode at all
-            return error(422, "invalid_input", f"request body is malformed: {exc.detail}")
+            return error(422, "invalid_input", f"the body is malformed: {exc.detail}")
         if exc.status_code == 413:
             return too_large(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
         return error(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)

@@ -43,7 +43,7 @@ def test_help_imports_no_stage() -> None:
 def test_bad_setting_is_named() -> None:
     code, _, stderr = run("cache", "stats", SUMMARIZER_MAX_CHARS="lots")
     assert code == 2
-    one_line_error(stderr, "max_chars")
+    one_line_error(stderr, "SUMMARIZER_MAX_CHARS: not a whole number: 'lots'")
 
 
 def test_schema_is_the_records_json_schema() -> None:

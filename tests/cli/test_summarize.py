@@ -25,7 +25,7 @@ def news(tmp_path: Path) -> Path:
     [
         (b"", [], "article text is empty"),
         (b"\xff\xfe bad", [], "not UTF-8 text"),
-        (b"Some news.", ["--published-at", "2025-13-01"], "expected YYYY-MM-DD"),
+        (b"Some news.", ["--published-at", "2025-13-01"], "2025-13-01 is not a date in the"),
         (b"x" * 101, [], "over the limit of 100"),
         (b'{"text": "x", "published_at": "yesterday"}', [], "published_at"),
     ],

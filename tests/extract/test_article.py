@@ -26,7 +26,7 @@ def test_json_object_carries_metadata() -> None:
         (b'{"text": "x", "published_at": "15/06/2025"}', "published_at"),
         (b'{"title": "no text"}', "text"),
         (b'{"text": ', "not valid JSON"),
-        (b"[1, 2]", "must be an object"),
+        (b"[1, 2]", "input: the article must be a JSON object with text, html or url"),
     ],
 )
 def test_bad_input_is_named(raw: bytes, message: str) -> None:
@@ -41,9 +41,35 @@ def test_over_the_limit_names_both_sizes() -> None:
         build_article(ArticleRequest(text="x" * 101), max_chars=100)
 
 
-def test_invalid_date_names_the_format() -> None:
-    with pytest.raises(InputError, match="expected YYYY-MM-DD"):
-        parse_date("2025-02-30")
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2025-02-30", "published_at: 2025-02-30 is not a date in the calendar"),
+        ("2025-13-01T10:00:00Z", "published_at: 2025-13-01 is not a date in the calendar"),
+        ("15/06/2025", "published_at: '15/06/2025' is not a date: expected YYYY-MM-DD, or an"),
+        ("last week", "published_at: 'last week' is not a date: expected YYYY-MM-DD, or an"),
+    ],
+)
+def test_a_bad_date_says_what_is_wrong(value: str, message: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_date(value)
+    assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-06-15",
+        "2025-06-15T10:00:00Z",
+        "2025-06-15 10:00",
+        "2025-06-15T23:30:00-05:00",  # June 16 in UTC: the date is the one written
+        "2025-06-15T00:30:00+14:00",  # June 14 in UTC
+        " 2025-06-15T10:00:00.123456+02:00 ",
+    ],
+)
+def test_a_timestamp_is_its_date_as_written(value: str) -> None:
+    assert parse_date(value) == dt.date(2025, 6, 15)
+    assert ArticleRequest(text="x", published_at=value).published_at == dt.date(2025, 6, 15)
 
 
 def test_text_is_normalised_and_id_is_its_hash() -> None:

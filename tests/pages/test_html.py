@@ -69,5 +69,5 @@ def test_a_url_is_not_fetched_where_fetching_is_off() -> None:
     ],
 )
 def test_a_request_has_exactly_one_source(fields: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match=r"exactly one of text, html|needs a url"):
+    with pytest.raises(ValueError, match=r"one of text, html, or url with fetch: true|needs a url"):
         ArticleRequest.model_validate(fields)
