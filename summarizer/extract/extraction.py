@@ -14,6 +14,7 @@ from instructor.core.exceptions import (
     InstructorError,
     InstructorRetryException,
 )
+from pydantic import ValidationError
 
 from summarizer.core import (
     AnswerCutOff,
@@ -23,6 +24,7 @@ from summarizer.core import (
     ProviderError,
     SummarizerError,
     Usage,
+    first_problem,
 )
 from summarizer.extract.instructor_compat import quiet
 from summarizer.providers import Provider
@@ -110,8 +112,13 @@ def _translate(exc: InstructorError, params: GenerationParams) -> SummarizerErro
     if isinstance(cause, SummarizerError):  # a provider's own typed error, passed through
         return cause
     if isinstance(exc, InstructorRetryException) and exc.failed_attempts:
-        first_line = str(exc.failed_attempts[-1].exception).splitlines()[0]
+        last = exc.failed_attempts[-1].exception
+        problem = (
+            first_problem(last.errors(), "answer")
+            if isinstance(last, ValidationError)
+            else str(last).splitlines()[0]
+        )
         return ExtractionFailed(
-            f"the model gave no schema-valid answer in {exc.n_attempts} attempts: {first_line}"
+            f"the model gave no schema-valid answer in {exc.n_attempts} attempts: {problem}"
         )
     return ProviderError(f"the model call failed: {cause or exc}")

@@ -69,9 +69,12 @@ def test_an_attempt_without_usage_adds_nothing(draft_000: DraftRecord, call: int
 
 def test_re_asks_are_bounded() -> None:
     fake = FakeProvider('{"summary": "no lists"}')
-    with pytest.raises(ExtractionFailed, match="no schema-valid answer in 3 attempts"):
+    with pytest.raises(ExtractionFailed, match="no schema-valid answer in 3 attempts") as caught:
         extract(fake, MESSAGES, PARAMS, max_reasks=2)
     assert len(fake.requests) == 3
+    # The last attempt's first problem, in the project's words, not pydantic's.
+    assert str(caught.value).endswith("attempts: actors: required but missing")
+    assert "DraftRecord" not in str(caught.value)
 
 
 def test_cut_off_answer_is_a_clear_failure(draft_000: DraftRecord) -> None:
