@@ -230,9 +230,16 @@ def test_a_body_the_api_cannot_read_says_why(
 
 
 def test_the_schema_declares_the_415(client: TestClient) -> None:
-    post = client.get("/openapi.json").json()["paths"]["/v1/summaries"]["post"]
-    assert "415" in post["responses"]
+    paths = client.get("/openapi.json").json()["paths"]
+    post = paths["/v1/summaries"]["post"]
+    assert "415" in post["responses"] and "415" in paths["/v1/batches"]["post"]["responses"]
     assert set(post["requestBody"]["content"]) == {"application/json", "text/html"}
+
+
+def test_a_batch_that_is_not_json_is_a_415(client: TestClient) -> None:
+    response = client.post("/v1/batches", content=b"text=x", headers={"content-type": "text/plain"})
+    message = "the body's Content-Type is text/plain: send the articles as application/json"
+    assert api_error(response, 415, "unsupported_media_type") == message
 
 
 @pytest.mark.parametrize(

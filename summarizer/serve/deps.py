@@ -56,18 +56,27 @@ async def require_key(service: ServiceDep, credentials: Credentials) -> None:
         raise ApiError(401, "unauthorized", "missing or wrong bearer token")
 
 
-async def article_body(request: Request) -> ArticleRequest:
-    """The article in a summary request: JSON (also when the type is not given), or a page
-    sent as `text/html`; a body of any other type is refused before it is read."""
+def _media_type(request: Request, accepted: str, *also: str) -> str:
+    """The body's media type: JSON (also when the type is not given) or one of `also`;
+    any other is refused with a 415 saying what to send (`accepted`), before a byte is
+    read."""
     media = pages.media_type(request.headers.get("content-type"))
-    if media not in ("", "text/html", "application/json") and not media.endswith("+json"):
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f"the body's Content-Type is {media}: send an article as application/json or a "
-            "web page as text/html",
-        )
+    if media not in ("", "application/json", *also) and not media.endswith("+json"):
+        message = f"the body's Content-Type is {media}: send {accepted}"
+        raise ApiError(415, "unsupported_media_type", message)
+    return media
+
+
+async def article_body(request: Request) -> ArticleRequest:
+    """The article in a summary request: JSON, or a page sent as `text/html`."""
+    accepted = "an article as application/json or a web page as text/html"
+    media = _media_type(request, accepted, "text/html")
     return request_from_body(await request.body(), as_html=media == "text/html")
+
+
+async def json_body(request: Request) -> None:
+    """Refuses a body that is not JSON (a batch's)."""
+    _media_type(request, "the articles as application/json")
 
 
 ArticleBody = Annotated[ArticleRequest, Depends(article_body)]

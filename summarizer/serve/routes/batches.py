@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from summarizer.core import ArticleRequest
-from summarizer.serve.deps import JobsDep, SummarizerDep
+from summarizer.serve.deps import JobsDep, SummarizerDep, json_body
 from summarizer.serve.errors import ApiError, error_responses
 from summarizer.serve.jobs import JobStatus, JobStore
 
@@ -28,7 +28,8 @@ def router(max_body_size: int) -> APIRouter:
         create_batch,
         methods=["POST"],
         status_code=202,
-        responses=error_responses(401, 413, 422, 503),
+        dependencies=[Depends(json_body)],
+        responses=error_responses(401, 413, 415, 422, 503),
         max_body_size=max_body_size,
     )
     routes.add_api_route(
