@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Protocol
 
+from pydantic import Field
+
 from summarizer.core.types import (
     SCHEMA_VERSION,
     ActionType,
@@ -46,6 +48,11 @@ class ArticleMeta(Strict):
     url: str | None
     published_at: IsoDate
     language: str = "en"
+    source: str | None = Field(
+        default=None,
+        description="Where a batch read the article: its file, or `file:line` in JSONL; "
+        "null when it came from no file (the API, stdin)",
+    )
 
 
 class Actor(Strict):
@@ -110,6 +117,11 @@ class Provenance(Strict):
     created_at: dt.datetime
     cached: bool
     usage: Usage
+    content_id: str | None = Field(
+        default=None,
+        description="`sha256:` of the normalised article text the record was made from, "
+        "whatever id the caller gave; null in records made before it was kept",
+    )
 
 
 class SummaryRecord(Strict):

@@ -47,7 +47,8 @@ def parse_date(value: str) -> dt.date:
         raise InputError(f"invalid published_at {value!r}: expected YYYY-MM-DD") from None
 
 
-def build_article(request: ArticleRequest, max_chars: int) -> Article:
+def build_article(request: ArticleRequest, max_chars: int, source: str | None = None) -> Article:
+    """The validated, normalised article; `source` is the file it was read from, if any."""
     if request.text is None:  # HTML and URLs are read first (`summarizer.pages`)
         raise InputError("the article has no text: its page was not read")
     text = normalize_text(request.text)
@@ -66,6 +67,7 @@ def build_article(request: ArticleRequest, max_chars: int) -> Article:
         title=request.title,
         url=request.url,
         published_at=request.published_at,
+        source=source,
     )
     return Article(text=text, meta=meta, notes=request.notes)
 
