@@ -45,7 +45,14 @@ from summarizer.core.errors import (
     first_problem,
 )
 from summarizer.core.request import ArticleRequest
-from summarizer.core.types import SCHEMA_VERSION, ChunkPlan, GenerationParams, Precision
+from summarizer.core.types import (
+    SCHEMA_VERSION,
+    ChunkPlan,
+    GenerationParams,
+    IsoDate,
+    Precision,
+    Strict,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -68,6 +75,7 @@ __all__ = [
     "Grounded",
     "InputError",
     "InputTooLarge",
+    "IsoDate",
     "Location",
     "Precision",
     "Provenance",
@@ -75,6 +83,7 @@ __all__ = [
     "ProviderError",
     "ProviderTimeout",
     "RecordingMissing",
+    "Strict",
     "SummarizerError",
     "SummaryRecord",
     "Threat",
