@@ -3,7 +3,8 @@
 The one place that writes and parses those lines (as langextract's `io.py` does for its
 documents): `summarizer batch` and the API's jobs write them through `ResultFile`;
 `view`, the job status, skip-done and the tests read them through `iter_results` (typed,
-streaming, constant memory) or `done_ids` (the ids only).
+streaming, constant memory) or `done_ids` (the ids only). A whole JSON file (a record, a
+manifest) is read through `read_model`, with the same kind of error.
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Tag, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+)
 
 from summarizer.core import InputError, SummarizerError, SummaryRecord, first_problem
 
@@ -26,13 +35,19 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorLine(BaseModel):
-    """The line for an article that gave no record: its id and why."""
+    """The line for an article that gave no record: its id, where it was read, and why."""
 
     id: str
+    source: str | None = Field(
+        default=None,
+        description="Where a batch read the input: its file, or `file:line` in JSONL; "
+        "null when it came from no file (the API)",
+    )
     error: ErrorDetail
 
 
 ResultLine: TypeAlias = SummaryRecord | ErrorLine
+M = TypeVar("M", bound=BaseModel)
 
 
 def line_id(line: ResultLine) -> str:
@@ -44,10 +59,12 @@ def public_message(error: Exception) -> str:
     return error.public_message if isinstance(error, SummarizerError) else type(error).__name__
 
 
-def error_line(article_id: str, error: Exception) -> ErrorLine:
-    """The line for a failed article; the API serves these files, so no server paths."""
+def error_line(article_id: str, error: Exception, source: str | None = None) -> ErrorLine:
+    """The line for a failed article; the API serves these files, so no server paths
+    (`source` is a batch's input, given by the one who reads the file)."""
     kind = error.kind if isinstance(error, SummarizerError) else "internal_error"
-    return ErrorLine(id=article_id, error=ErrorDetail(type=kind, message=public_message(error)))
+    detail = ErrorDetail(type=kind, message=public_message(error))
+    return ErrorLine(id=article_id, source=source, error=detail)
 
 
 def parse_line(text: str | bytes, source: str) -> ResultLine:
@@ -60,6 +77,17 @@ def parse_line(text: str | bytes, source: str) -> ResultLine:
             raise InputError(f"{source} is not JSON: {first['msg']}") from None
         problem = first_problem(exc.errors(), "line")
         raise InputError(f"{source} is neither a record nor an error line: {problem}") from None
+
+
+def read_model(path: Path, model: type[M], what: str) -> M:
+    """A whole JSON file (a record, a manifest) as `model`; an InputError names the file
+    and its first problem."""
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except ValidationError as exc:
+        raise InputError(f"{path} is not a {what}: {first_problem(exc.errors(), what)}") from None
 
 
 def iter_results(path: Path) -> Iterator[ResultLine]:

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.stub_server import FAULTS, StubConfig, StubServer
-from summarizer.batch.engine import item_for, run_batch
+from summarizer.batch import item_for, run_batch
 from summarizer.core import ArticleRequest, GenerationParams, SummaryRecord
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.extraction import extract

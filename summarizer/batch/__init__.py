@@ -3,21 +3,27 @@ options and chooses the engine; the engines themselves serve the API's jobs, the
 benchmarks and the tests."""
 
 from summarizer.batch.batch_api import run_batch_api, state_path
-from summarizer.batch.engine import (
+from summarizer.batch.engine import BatchStats, run_batch
+from summarizer.batch.inputs import (
+    ARTICLE_SUFFIXES,
+    MANIFEST,
     BatchItem,
-    BatchStats,
     item_for,
+    load_manifest,
     read_inputs,
-    run_batch,
 )
 from summarizer.batch.ray_engine import run_ray
-from summarizer.batch.runner import BatchOptions, run
+from summarizer.batch.runner import BatchOptions, check_runnable, run
 
 __all__ = [
+    "ARTICLE_SUFFIXES",
+    "MANIFEST",
     "BatchItem",
     "BatchOptions",
     "BatchStats",
+    "check_runnable",
     "item_for",
+    "load_manifest",
     "read_inputs",
     "run",
     "run_batch",

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from summarizer.batch.engine import BatchItem, BatchStats, run_batch
+from summarizer.batch.engine import BatchStats, run_batch
+from summarizer.batch.inputs import BatchItem
 from summarizer.core import ConfigError
 from summarizer.extract import Summarizer, build_article
 from summarizer.io import ResultFile

@@ -6,13 +6,15 @@ A local Ray is started when no address is given."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from summarizer.batch.engine import BatchItem, BatchStats, pending, summarize_item
+from summarizer.batch.engine import BatchStats, pending, summarize_item
+from summarizer.batch.inputs import BatchItem
 from summarizer.core import ArticleRequest, ConfigError, InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile, error_line, parse_line
@@ -31,15 +33,21 @@ class SummarizeRows:
         self.pool = ThreadPoolExecutor(max_workers=threads)
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
-        columns = zip(rows["id"], rows["request"], rows["notes"], strict=True)
+        columns = zip(rows["id"], rows["request"], rows["notes"], rows["source"], strict=True)
         lines = list(self.pool.map(lambda row: self.line(*row), columns))
         return {"id": [str(i) for i in rows["id"]], "line": lines}
 
-    def line(self, item_id: object, raw: str, notes: str) -> str:
+    def line(self, item_id: object, raw: str, notes: str, source: object) -> str:
         request = ArticleRequest.model_validate_json(raw)
         request = request.with_page(request.text or "", tuple(json.loads(notes)))
-        line = summarize_item(self.summarizer, BatchItem(str(item_id), request), self.use_cache)
-        return line.model_dump_json()
+        item = BatchItem(str(item_id), request, source=str(source) if source else None)
+        return summarize_item(self.summarizer, item, self.use_cache).model_dump_json()
+
+
+def require_ray() -> None:
+    """Ray is an extra: a run without it stops before any work, saying how to install it."""
+    if importlib.util.find_spec("ray") is None:
+        raise ConfigError(INSTALL)
 
 
 def run_ray(
@@ -64,7 +72,7 @@ def run_ray(
     rows = []
     for item in todo:
         if item.request is None:  # unreadable input: its error line needs no worker
-            line = error_line(item.id, item.error or InputError("no article"))
+            line = error_line(item.id, item.error or InputError("no article"), item.source)
             results.append(line)
             stats.count(line)
             continue
@@ -73,6 +81,7 @@ def run_ray(
                 "id": item.id,
                 "request": item.request.model_dump_json(),
                 "notes": json.dumps(item.request.notes),
+                "source": item.source or "",
             }
         )
     if rows:

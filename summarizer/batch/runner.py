@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from summarizer.batch.batch_api import run_batch_api
-from summarizer.batch.engine import BatchItem, BatchStats, run_batch
-from summarizer.batch.ray_engine import run_ray
+from summarizer.batch.batch_api import batch_provider, run_batch_api
+from summarizer.batch.engine import BatchStats, run_batch
+from summarizer.batch.inputs import BatchItem
+from summarizer.batch.ray_engine import require_ray, run_ray
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.core import InputError
 from summarizer.extract import Summarizer
@@ -38,6 +39,15 @@ class BatchOptions:
             )
         if self.address is not None and self.engine != "ray":
             raise InputError("--ray-address needs --engine ray")
+
+
+def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
+    """What only the provider and the installed packages can tell, checked before any
+    output or progress: a Batch API the provider has, Ray where it is asked for."""
+    if options.via == "batch-api":
+        batch_provider(summarizer)
+    if options.engine == "ray":
+        require_ray()
 
 
 def run(

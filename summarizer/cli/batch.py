@@ -28,7 +28,17 @@ if TYPE_CHECKING:
     from summarizer.batch import BatchStats
     from summarizer.providers.base import BatchState
 
-Inputs = Annotated[list[Path], typer.Argument(help="Files or directories: .txt .json .jsonl")]
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files or directories: .txt .json .html .htm articles, .jsonl of article objects; "
+        "a directory with a manifest.json is read through it"
+    ),
+]
+PublishedAt = Annotated[
+    str | None,
+    typer.Option(help="Publication date YYYY-MM-DD of the articles that give none"),
+]
 Out = Annotated[Path, typer.Option(help="JSONL output; rerunning skips ids already in it")]
 Concurrency = Annotated[int, typer.Option(min=1, help="Articles in flight at once")]
 RetryFailed = Annotated[
@@ -54,6 +64,7 @@ RayAddress = Annotated[
 def batch(
     inputs: Inputs,
     out: Out,
+    published_at: PublishedAt = None,
     concurrency: Concurrency = 4,
     provider: ProviderName = None,
     model: ModelName = None,
@@ -67,8 +78,8 @@ def batch(
     ray_address: RayAddress = None,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
-    from summarizer.batch import BatchOptions, read_inputs, run
-    from summarizer.extract import Summarizer
+    from summarizer.batch import BatchOptions, check_runnable, read_inputs, run
+    from summarizer.extract import Summarizer, parse_date
     from summarizer.io import ResultFile
 
     with clear_errors():
@@ -83,8 +94,9 @@ def batch(
             retry_failed=retry_failed,
         )
         settings = load_settings(provider=provider, model=model, passes=passes)
-        items = read_inputs(inputs)
+        items = read_inputs(inputs, parse_date(published_at) if published_at else None)
         summarizer = Summarizer.from_settings(settings, notify=notify, eager=True)
+        check_runnable(summarizer, options)
         results = ResultFile(out)
         try:
             with progress_bars(len(items)) as shown:

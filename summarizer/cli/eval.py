@@ -3,6 +3,7 @@ recording set (or recording one, or scoring a directory of predictions)."""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -56,7 +57,9 @@ def eval_command(
     from summarizer import evals
 
     evals_dir = evals_dir or evals.EVALS_DIR
-    console = Console(stderr=True)
+    # The report is the output (`summarizer eval > eval.txt`), in a file as wide as its
+    # tables, not wrapped at a terminal's default 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 120)
     with clear_errors():
         started = time.perf_counter()
         evalset = evals.EvalSet.load(evals_dir)

@@ -51,7 +51,8 @@ def summarize(
             "published_at": parse_date(published_at, "--published-at") if published_at else None,
         }
         request = request.model_copy(update={k: v for k, v in given.items() if v is not None})
-        article = build_article(read_page_of(request, settings), settings.max_chars)
+        source = None if path == "-" or request.fetch else path  # the file it was read from
+        article = build_article(read_page_of(request, settings), settings.max_chars, source)
         summarizer = Summarizer.from_settings(settings, notify=notify)
         record = summarizer.summarize(article, use_cache=not no_cache)
         emit(record.model_dump(mode="json"))

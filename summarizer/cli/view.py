@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from summarizer.cli.common import clear_errors, load_settings
+from summarizer.cli.common import clear_errors, load_settings, notify
+
+if TYPE_CHECKING:
+    from summarizer.core import SummaryRecord
 
 Source = Annotated[Path, typer.Argument(help="A record (.json) or a batch's results (.jsonl)")]
 Out = Annotated[
@@ -15,21 +18,35 @@ Out = Annotated[
 ]
 Texts = Annotated[
     list[Path] | None,
-    typer.Option(help="The article(s) the records came from; default: the cache's copy"),
+    typer.Option(
+        help="The article(s) the records came from, matched by id, file name or content id; "
+        "default: the cache's copy"
+    ),
 ]
 
 
 def view(source: Source, out: Out, text: Texts = None) -> None:
     """Write HTML pages: each record with its quotes highlighted in the article text."""
+    from summarizer import view as pages
     from summarizer.extract import RecordCache
-    from summarizer.view import texts_from_inputs, write_pages
 
     with clear_errors():
-        given = texts_from_inputs(text) if text else {}
+        entries = pages.read_entries(source, out)
+        given = pages.Texts.read(text) if text else None
+        missing = given.unmatched(entries) if given else []
+        if missing:
+            shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+            notify(
+                f"summarizer: warning: --text has no text for {len(missing)} records "
+                f"({shown}); their pages use the cache's copy, if any"
+            )
         cache = RecordCache(load_settings().cache_dir)
 
-        def text_for(article_id: str) -> str | None:
-            return given.get(article_id) or cache.text_by_id(article_id)
+        def text_for(record: SummaryRecord) -> str | None:
+            found = given.find(record) if given else None
+            return found or cache.text_by_id(record.article.id)
 
-        pages = write_pages(source, out, text_for)
-        typer.echo(f"wrote {pages[0]}" + (f" and {len(pages) - 1} pages" if len(pages) > 1 else ""))
+        written = pages.write_pages(source, entries, out, text_for)
+        typer.echo(
+            f"wrote {written[0]}" + (f" and {len(written) - 1} pages" if len(written) > 1 else "")
+        )

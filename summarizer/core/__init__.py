@@ -49,7 +49,9 @@ from summarizer.core.types import (
     SCHEMA_VERSION,
     ChunkPlan,
     GenerationParams,
+    IsoDate,
     Precision,
+    Strict,
     iso_date,
 )
 
@@ -74,6 +76,7 @@ __all__ = [
     "Grounded",
     "InputError",
     "InputTooLarge",
+    "IsoDate",
     "Location",
     "Precision",
     "Provenance",
@@ -81,6 +84,7 @@ __all__ = [
     "ProviderError",
     "ProviderTimeout",
     "RecordingMissing",
+    "Strict",
     "SummarizerError",
     "SummaryRecord",
     "Threat",

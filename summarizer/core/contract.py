@@ -83,8 +83,9 @@ class ArticleMeta(Strict):
     """The article the record is about."""
 
     id: str = Field(
-        description="The caller's id, else the content id: 'sha256:' and the hex SHA-256 of "
-        "the normalised text."
+        description="The caller's id (in a batch: the manifest's, the JSON's, or the file's name "
+        "without its extension), else the content id: 'sha256:' and the hex SHA-256 of the "
+        "normalised text."
     )
     title: str | None = Field(
         description="The caller's title, else the page's (HTML input); null if neither."
@@ -100,6 +101,11 @@ class ArticleMeta(Strict):
     language: str = Field(
         default="en",
         description="The article's language: always 'en'; only English articles are supported.",
+    )
+    source: str | None = Field(
+        default=None,
+        description="Where a batch read the article: its file, or `file:line` in JSONL; "
+        "null when it came from no file (the API, stdin).",
     )
 
 
@@ -231,6 +237,11 @@ class Provenance(Strict):
     )
     cached: bool = Field(description="True when the record was served from the cache.")
     usage: Usage = Field(description="Tokens used; zeros where the provider reports none.")
+    content_id: str | None = Field(
+        default=None,
+        description="`sha256:` of the normalised article text the record was made from, "
+        "whatever id the caller gave; null in records made before it was kept.",
+    )
 
 
 class SummaryRecord(Strict):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from summarizer.batch import MANIFEST, load_manifest
 from summarizer.core import (
     Actor,
     ArticleMeta,
@@ -66,16 +67,14 @@ class CorpusArticle:
 
 
 def load_corpus(directory: Path) -> list[CorpusArticle]:
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    """The articles its manifest lists (the format `summarizer batch` reads too)."""
     return [
         CorpusArticle(
-            id=entry["id"],
-            text=(directory / entry["file"]).read_text(encoding="utf-8"),
-            published_at=dt.date.fromisoformat(entry["published_at"])
-            if entry.get("published_at")
-            else None,
+            id=entry.article_id,
+            text=(directory / entry.file).read_text(encoding="utf-8"),
+            published_at=entry.published_at,
         )
-        for entry in manifest["articles"]
+        for entry in load_manifest(directory / MANIFEST).articles
     ]
 
 

@@ -53,7 +53,8 @@ def parse_date(value: str, name: str = "published_at") -> dt.date:
         raise InputError(f"{name}: {exc}") from None
 
 
-def build_article(request: ArticleRequest, max_chars: int) -> Article:
+def build_article(request: ArticleRequest, max_chars: int, source: str | None = None) -> Article:
+    """The validated, normalised article; `source` is the file it was read from, if any."""
     if request.text is None:  # HTML and URLs are read first (`summarizer.pages`)
         raise InputError("the article has no text: its page was not read")
     text = normalize_text(request.text)
@@ -72,6 +73,7 @@ def build_article(request: ArticleRequest, max_chars: int) -> Article:
         title=request.title,
         url=request.url,
         published_at=request.published_at,
+        source=source,
     )
     return Article(text=text, meta=meta, notes=request.notes)
 

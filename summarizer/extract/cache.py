@@ -78,9 +78,11 @@ class RecordCache:
         self.link(key, record.article)
 
     def link(self, key: str, article: ArticleMeta) -> None:
-        """Let `by_id` find the record under this caller's article id and metadata."""
+        """Let `by_id` find the record under this caller's article id and metadata, but
+        not where a batch read it: the API serves these, and a local path is no one else's."""
         name = f"id:{article.id}"
-        value = json.dumps({"key": key, "article": article.model_dump(mode="json")})
+        meta = article.model_dump(mode="json", exclude={"source"})
+        value = json.dumps({"key": key, "article": meta})
         if self._cache.get(name) != value:  # a hit should not cost a write transaction
             self._cache.set(name, value)
 

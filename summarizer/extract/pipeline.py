@@ -16,7 +16,7 @@ from summarizer.core import (
     SummaryRecord,
     Usage,
 )
-from summarizer.extract.article import Article
+from summarizer.extract.article import Article, content_id
 from summarizer.extract.cache import RecordCache, cache_key
 from summarizer.extract.chunking import Piece, halve, plan_for, split
 from summarizer.extract.prompts import PromptSet, load_prompts
@@ -125,6 +125,7 @@ class Summarizer:
                 prompt_tokens=sum(u.prompt_tokens for u in usage),
                 completion_tokens=sum(u.completion_tokens for u in usage),
             ),
+            content_id=content_id(article.text),
         )
         record = SummaryRecord(
             article=article.meta,

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,11 @@ def request_hash(request: Mapping[str, Any]) -> str:
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write a whole file or nothing: a crash never leaves a torn file behind."""
+    """Write a whole file or nothing: a crash never leaves a torn file behind. The file
+    gets the mode any new file gets (the umask's), not a temporary file's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(content)
     os.replace(tmp, path)

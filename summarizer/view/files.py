@@ -3,39 +3,72 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from summarizer.batch import read_inputs
-from summarizer.core import InputError, SummaryRecord, first_problem
-from summarizer.extract import normalize_text
-from summarizer.io import ErrorLine, ResultLine, iter_results
+from summarizer.batch import ARTICLE_SUFFIXES, read_inputs
+from summarizer.core import InputError, SummaryRecord
+from summarizer.extract import content_id, normalize_text
+from summarizer.io import ErrorLine, ResultLine, iter_results, read_model
 from summarizer.record import write_atomic
 from summarizer.view.page import IndexEntry, page_name, render_index, render_record
 
-TextFor = Callable[[str], str | None]
+TextFor = Callable[[SummaryRecord], str | None]
 
 
-def texts_from_inputs(paths: Iterable[Path]) -> dict[str, str]:
-    """Article texts by id from article files, directories or JSONL (as `batch` reads them),
-    normalised as the pipeline normalised them, so the records' offsets hold."""
-    return {
-        item.id: normalize_text(item.request.text)
-        for item in read_inputs(paths)
-        if item.request is not None and item.request.text is not None
-    }
+def _file_name(source: str | None) -> str | None:
+    """The name without suffix of an article file (not of a JSONL line, `file:line`)."""
+    path = Path(source) if source else None
+    return path.stem if path is not None and path.suffix in ARTICLE_SUFFIXES else None
 
 
-def _record(path: Path) -> SummaryRecord:
-    try:
-        return SummaryRecord.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    except ValidationError as exc:
-        raise InputError(
-            f"{path} is not a summary record: {first_problem(exc.errors(), 'record')}"
-        ) from None
+@dataclass(frozen=True)
+class Texts:
+    """The article texts given for the records (files, directories or JSONL, read as
+    `batch` reads them), normalised as the pipeline normalised them so the records'
+    offsets hold. A record finds its text by content id, by id, or by file name."""
+
+    by_content: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, paths: Iterable[Path]) -> Texts:
+        texts = cls()
+        for item in read_inputs(paths):
+            if item.request is None or item.request.text is None:
+                continue
+            text = normalize_text(item.request.text)
+            texts.by_content.setdefault(content_id(text), text)
+            texts.by_id.setdefault(item.id, text)
+            name = _file_name(item.source)
+            if name is not None:
+                texts.by_name.setdefault(name, text)
+        return texts
+
+    def find(self, record: SummaryRecord) -> str | None:
+        """The record's text: the one it was made from (its content id; an id that is
+        one), else the one under its id, else the file of its id's or its source's name."""
+        article = record.article
+        wanted = (
+            (self.by_content, record.provenance.content_id),
+            (self.by_content, article.id),
+            (self.by_id, article.id),
+            (self.by_name, article.id),
+            (self.by_name, _file_name(article.source)),
+        )
+        return next((texts[key] for texts, key in wanted if key and key in texts), None)
+
+    def unmatched(self, entries: list[IndexEntry]) -> list[str]:
+        """The ids of the records no text was given for; none given for any is an error."""
+        records = [entry.record for entry in entries if entry.record is not None]
+        missing = [record.article.id for record in records if self.find(record) is None]
+        if records and len(missing) == len(records):
+            raise InputError(
+                f"no text given matches any of the {len(records)} records "
+                "(by id, file name or content id)"
+            )
+        return missing
 
 
 def _entry(line: ResultLine) -> IndexEntry:
@@ -44,31 +77,40 @@ def _entry(line: ResultLine) -> IndexEntry:
     return IndexEntry(line.article.id, page_name(line.article.id), line)
 
 
-def _load(path: Path) -> list[IndexEntry]:
-    if path.suffix != ".jsonl":
-        return [_entry(_record(path))]
-    if not path.is_file():
-        raise InputError(f"cannot read {path}: no such file")
-    entries = [_entry(line) for line in iter_results(path)]
+def read_entries(source: Path, out: Path) -> list[IndexEntry]:
+    """What `source` holds, a record or a results file (.jsonl), once `out` is known to
+    fit it: a page file for a record, a directory for a results file."""
+    if source.suffix != ".jsonl":
+        if out.is_dir():
+            raise InputError(f"{out} is a directory: a record's page needs a file name (.html)")
+        return [_entry(read_model(source, SummaryRecord, "summary record"))]
+    if out.suffix or (out.exists() and not out.is_dir()):
+        raise InputError(
+            f"{out}: the pages of a results file go into a directory (-o site/), not a file"
+        )
+    if not source.is_file():
+        raise InputError(f"cannot read {source}: no such file")
+    entries = [_entry(line) for line in iter_results(source)]
     if not entries:
-        raise InputError(f"{path} holds no records")
+        raise InputError(f"{source} holds no records")
     return entries
 
 
-def write_pages(source: Path, out: Path, text_for: TextFor) -> list[Path]:
+def write_pages(
+    source: Path, entries: list[IndexEntry], out: Path, text_for: TextFor
+) -> list[Path]:
     """A record's page at `out`, or for a results file (.jsonl) a page per record and
     `index.html` in the directory `out`. Returns the pages written, index first."""
-    entries = _load(source)
     if source.suffix != ".jsonl":
         record = entries[0].record
         assert record is not None
-        write_atomic(out, render_record(record, text_for(record.article.id)))
+        write_atomic(out, render_record(record, text_for(record)))
         return [out]
     written = [out / "index.html"]
     write_atomic(written[0], render_index(entries, source.name))
     for entry in entries:
         if entry.record is not None and entry.page is not None:
             page = out / entry.page
-            write_atomic(page, render_record(entry.record, text_for(entry.article_id)))
+            write_atomic(page, render_record(entry.record, text_for(entry.record)))
             written.append(page)
     return written

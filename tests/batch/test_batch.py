@@ -59,12 +59,17 @@ def lines(path: Path) -> list[ResultLine]:
 
 
 def test_inputs_from_files_directories_and_jsonl(tmp_path: Path) -> None:
-    items = read_inputs([mixed_inputs(tmp_path)])
-    assert len(items) == 6
+    folder = mixed_inputs(tmp_path)
+    items = read_inputs([folder])
     by_id = {i.id: i for i in items}
+    bad_line = f"{folder / 'c.jsonl'}:2"
+    # A file's id is its name; a line's is its own; an unreadable line's is where it is.
+    assert list(by_id) == ["a", "c1", bad_line, "c3", "c4", "b"]
     assert by_id["c1"].request is not None and by_id["c3"].error is not None
-    assert any(i.id.endswith("c.jsonl:2") and i.error for i in items)  # the bad line
-    assert all(i.id.startswith("sha256:") for i in items if i.request and i.id not in ("c1", "c4"))
+    assert by_id[bad_line].error is not None
+    assert by_id["a"].source == str(folder / "a.txt")
+    assert by_id["b"].source == str(folder / "sub" / "b.json")
+    assert by_id["c4"].source == f"{folder / 'c.jsonl'}:5"
     with pytest.raises(InputError, match="no such file"):
         read_inputs([tmp_path / "missing"])
     (tmp_path / "empty").mkdir()

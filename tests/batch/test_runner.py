@@ -3,6 +3,7 @@ honoured stops the command before any work."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from summarizer.cli import app
 from summarizer.core import ArticleRequest, InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile
+from tests.cli.invoke import one_line_error
 
 OPTIONS = BatchOptions(
     via="sync",
@@ -86,3 +88,24 @@ def test_the_options_choose_the_engine_and_pass_it_theirs(
     assert args[0] is (summarizer.settings if engine == "ray" else summarizer)
     assert args[1:] == (items, results)
     assert kwargs["concurrency"] == 7 and kwargs["use_cache"] is False
+
+
+@pytest.mark.parametrize(
+    ("option", "fragment"),
+    [
+        ("--via=batch-api", "--via batch-api needs a provider with a Batch API"),
+        ("--engine=ray", "the ray engine needs Ray: pip install -e '.[ray]'"),
+    ],
+)
+def test_what_the_provider_or_the_packages_cannot_do_is_one_line_before_any_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, option: str, fragment: str
+) -> None:
+    """Checked before the progress bar is drawn and the output file made."""
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the ray extra were not installed
+    article = tmp_path / "a.txt"
+    article.write_text("Some news.")
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(article), "--out", str(out), "--provider", "replay", option]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and not out.exists()
+    one_line_error(result.stderr, fragment)

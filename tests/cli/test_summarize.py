@@ -124,3 +124,15 @@ def test_a_cache_hit_builds_no_provider_and_imports_no_model_or_sdk(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["provenance"]["cached"] is True
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "children": 0}
+
+
+def test_the_record_names_the_file_it_was_read_from() -> None:
+    from tests.conftest import CORPUS
+
+    article = next(CORPUS.glob("000_*.txt"))
+    args = ["summarize", str(article), "--published-at", "2025-06-15", "--provider", "replay"]
+    code, stdout, stderr = run(*args)
+    assert code == 0, stderr
+    record = json.loads(stdout)
+    assert record["article"]["source"] == str(article)
+    assert record["provenance"]["content_id"] == record["article"]["id"]  # no id was given

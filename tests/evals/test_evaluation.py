@@ -123,7 +123,9 @@ def test_cli_replays_every_set_side_by_side_and_one_by_model(
     report = tmp_path / "r.json"
     result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals), "--report", str(report)])
     assert result.exit_code == 0, result.output
-    assert "side by side" in result.stderr
+    # The report is the output (`summarizer eval > eval.txt`); notices stay on stderr.
+    assert "side by side" in result.stdout and "side by side" not in result.stderr
+    assert "eval took" in result.stderr and "eval took" not in result.stdout
     sets = json.loads(report.read_text())["sets"]
     assert set(sets) == {"model-a", "model-b"}
     assert sets["model-a"]["provider"] == "replay" and sets["model-a"]["model"] == "model-a"

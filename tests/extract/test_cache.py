@@ -1,9 +1,11 @@
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
-from summarizer.core import ArticleMeta, ChunkPlan, GenerationParams
+from summarizer.core import ArticleMeta, ChunkPlan, GenerationParams, SummaryRecord
+from summarizer.extract import content_id
 from summarizer.extract.cache import RecordCache, cache_key
 from summarizer.extract.pipeline import Summarizer
 from tests.conftest import corpus_article
@@ -83,3 +85,32 @@ def test_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
     cache = RecordCache(tmp_path)
     cache._cache.set("k", '{"schema_version": "0"}')
     assert cache.hit("k", ArticleMeta(id="a", title=None, url=None, published_at=None)) is None
+
+
+def test_a_record_cached_before_content_ids_is_still_a_hit(summarizer: Summarizer) -> None:
+    """Entries written by an earlier version have no `content_id` and no `source`."""
+    article = corpus_article("000")
+    made = summarizer.summarize(article)
+    assert made.provenance.content_id == content_id(article.text)
+    cache = summarizer.cache
+    assert cache is not None
+    key = summarizer._key(article)
+    old = json.loads(made.model_dump_json())
+    del old["provenance"]["content_id"], old["article"]["source"]
+    cache._cache.set(key, json.dumps(old))
+    hit = summarizer.summarize(article)
+    assert hit.provenance.cached and hit.provenance.content_id is None
+    assert hit.model_copy(update={"provenance": made.provenance}) == made
+
+
+def test_where_a_batch_read_an_article_is_not_served_by_id(summarizer: Summarizer) -> None:
+    """The API serves records by id from the cache; a local path is the batch's own."""
+    article = corpus_article("000")
+    read = type(article)(
+        text=article.text, meta=article.meta.model_copy(update={"source": "/home/me/000.txt"})
+    )
+    assert summarizer.summarize(read).article.source == "/home/me/000.txt"
+    cache = summarizer.cache
+    assert cache is not None
+    served = SummaryRecord.model_validate_json(cache.by_id("000") or "")
+    assert served.article.source is None and served.article.id == "000"

@@ -73,6 +73,7 @@ def test_post_returns_the_record_then_a_cached_one(client: TestClient, fake: Fak
         "url": None,
         "published_at": "2025-06-15",
         "language": "en",
+        "source": None,
     }
     assert record["provenance"]["cached"] is False
     again = client.post("/v1/summaries", json={"text": TEXT, "published_at": "2025-06-15"})
