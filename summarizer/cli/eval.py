@@ -73,9 +73,10 @@ def eval_command(
     evals_dir: EvalsDir = DEFAULT_EVALS_DIR,
     update_thresholds: UpdateThresholds = False,
 ) -> None:
-    """Score the extractor against the gold records, replaying every recording set.
+    """Score the extractor against the eval corpus's gold records.
 
-    The eval data is a checkout's evals/: run from the checkout or pass --evals-dir.
+    Every recording set (a model's recorded answers) is replayed. The eval data is a
+    checkout's evals/: run from the checkout or pass --evals-dir.
     """
     if not (evals_dir / "corpus").is_dir():
         fail(
