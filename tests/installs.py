@@ -47,9 +47,12 @@ def clone_head(target: Path) -> Path:
     return target
 
 
-def make_venv(path: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return path
+def fresh(tmp: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A clone of HEAD, a new virtualenv and the environment that runs in it, under `tmp`."""
+    clone = clone_head(tmp / "clone")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    return clone, venv, clean_env(venv, tmp / "summarizer-cache")
 
 
 def clean_env(venv: Path, cache_dir: Path) -> dict[str, str]:

@@ -14,16 +14,7 @@ import shlex
 from pathlib import Path
 
 from summarizer.extract.article import normalize_text
-from tests.installs import (
-    MARKS,
-    assert_offsets_right,
-    clean_env,
-    clone_head,
-    make_venv,
-    record_from,
-    run_in,
-    succeeded,
-)
+from tests.installs import MARKS, assert_offsets_right, fresh, record_from, run_in, succeeded
 
 TIMEOUT_SECONDS = 40 * 60  # a new machine compiles llama-cpp-python
 
@@ -52,9 +43,8 @@ def article_argument(command: str) -> str:
 
 
 def test_readme_setup_command_works_in_a_fresh_clone_and_venv(tmp_path: Path) -> None:
-    clone = clone_head(tmp_path / "clone")
+    clone, _, env = fresh(tmp_path)
     command = setup_command(clone / "README.md")
-    env = clean_env(make_venv(tmp_path / "venv"), tmp_path / "summarizer-cache")
     result = succeeded(run_in(["bash", "-c", command], clone, env, TIMEOUT_SECONDS))
     record = record_from(result)
     article = clone / article_argument(command)

@@ -10,16 +10,8 @@ import tomllib
 from pathlib import Path
 
 from summarizer.extract.article import normalize_text
-from tests.installs import (
-    MARKS,
-    assert_offsets_right,
-    clean_env,
-    clone_head,
-    make_venv,
-    record_from,
-    run_in,
-    succeeded,
-)
+from tests import installs
+from tests.installs import assert_offsets_right, record_from, run_in, succeeded
 from tests.paths import CHECKOUT, CORPUS, RECORDINGS
 
 TIMEOUT_SECONDS = 20 * 60  # the dependencies from the registry
@@ -27,13 +19,11 @@ TIMEOUT_SECONDS = 20 * 60  # the dependencies from the registry
 ARTICLE = (CORPUS / "000_d82f81b60eb39696.txt").relative_to(CHECKOUT)
 SET = RECORDINGS.relative_to(CHECKOUT)
 
-pytestmark = MARKS
+pytestmark = installs.MARKS
 
 
 def test_the_wheel_installs_and_summarises_outside_the_checkout(tmp_path: Path) -> None:
-    clone = clone_head(tmp_path / "clone")
-    venv = make_venv(tmp_path / "venv")
-    env = clean_env(venv, tmp_path / "summarizer-cache")
+    clone, venv, env = installs.fresh(tmp_path)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--quiet"]
     dist = tmp_path / "dist"
     succeeded(run_in([*pip, "wheel", "--no-deps", "-w", str(dist), str(clone)], clone, env, 600))
