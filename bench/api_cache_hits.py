@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx2 as httpx
 
-from bench.common import report
-from summarizer.evals import EVALS_DIR, load_corpus
+from bench.common import EVALS, RECORDINGS, report
+from summarizer.evals import load_corpus
 
 CONCURRENCY = 16
 SECONDS = 3.0
@@ -102,7 +102,7 @@ def measure(
 
 
 def main() -> None:
-    article = load_corpus(EVALS_DIR / "corpus")[0]
+    article = load_corpus(EVALS / "corpus")[0]
     body = {"text": article.text, "published_at": str(article.published_at), "id": article.id}
     servers: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -110,6 +110,7 @@ def main() -> None:
             # The limiter would turn part of the load into 503s: this measures cache hits.
             env = {
                 "SUMMARIZER_PROVIDER": "replay",
+                "SUMMARIZER_RECORDINGS_DIR": str(RECORDINGS),
                 "SUMMARIZER_CACHE_DIR": scratch,
                 "SUMMARIZER_MAX_INFLIGHT": str(4 * CONCURRENCY),
             }

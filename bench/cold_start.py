@@ -15,8 +15,7 @@ import sys
 import tempfile
 import time
 
-from bench.common import report
-from summarizer.evals import EVALS_DIR
+from bench.common import EVALS, RECORDINGS, report
 
 RUNS = 11
 LOAD = (
@@ -24,7 +23,7 @@ LOAD = (
     "from summarizer.providers.local_model import LocalModel, ModelConfig; "
     "LocalModel(ModelConfig(str(demo_model_path()), 8192, None, 'auto'))"
 )
-ARTICLE = str(EVALS_DIR / "corpus" / "000_d82f81b60eb39696.txt")
+ARTICLE = str(EVALS / "corpus" / "000_d82f81b60eb39696.txt")
 
 
 def summarize(provider: str) -> list[str]:
@@ -54,6 +53,7 @@ def main() -> None:
         # sandbox sets PYTHONDONTWRITEBYTECODE, which would recompile the package every run.
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["SUMMARIZER_CACHE_DIR"] = cache
+        env["SUMMARIZER_RECORDINGS_DIR"] = str(RECORDINGS)
         # The first runs compile the bytecode and fill the cache the hits then read.
         uncached = run(summarize("local"), env)
         run(summarize("replay"), env)

@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from summarizer.choices import ExtraBuffers, InstructorMode
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Relative to the working directory: a checkout's set. An installed package resolves
+# nothing from where its code happens to live.
+DEFAULT_RECORDINGS_DIR = Path("evals", "recordings", "claude-standin")
 
 
 class Settings(BaseSettings):
@@ -53,8 +55,9 @@ class Settings(BaseSettings):
         description="Seconds one local model call may take before its worker is ended",
     )
     recordings_dir: Path = Field(
-        default=PROJECT_DIR / "evals" / "recordings" / "claude-standin",
-        description="The recording set replay answers from (one model's)",
+        default=DEFAULT_RECORDINGS_DIR,
+        description="The recording set replay answers from (one model's); default: "
+        "evals/recordings/claude-standin in the working directory",
     )
     record_dir: Path | None = Field(
         default=None, description="When set, every real model call is recorded here"

@@ -12,8 +12,7 @@ from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 from summarizer.settings import Settings
 from tests.fakes import FakeProvider
-
-CORPUS = Path(__file__).resolve().parent.parent / "evals" / "corpus"
+from tests.paths import CORPUS, RECORDINGS
 
 
 def corpus_article(article_id: str) -> Article:
@@ -26,7 +25,8 @@ def corpus_article(article_id: str) -> Article:
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's environment, .env or real cache."""
+    """No test reads the developer's environment, .env or real cache; each runs outside the
+    checkout, as an installed package does, and replay answers from the checkout's set."""
     for name in (
         "SUMMARIZER_PROVIDER",
         "SUMMARIZER_MODEL",
@@ -37,6 +37,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SUMMARIZER_RECORDINGS_DIR", str(RECORDINGS))
     monkeypatch.chdir(tmp_path)
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.core import SummaryRecord
-from summarizer.evals.evalset import EVALS_DIR, GoldRecord
+from summarizer.evals.evalset import GoldRecord
 from summarizer.evals.evaluation import EvalSet
 from summarizer.evals.scoring import LISTS
+from tests.paths import EVALS
 
 PROVENANCE = {
     "provider": "gold",
@@ -21,7 +22,7 @@ PROVENANCE = {
     "cached": False,
     "usage": {"prompt_tokens": 0, "completion_tokens": 0},
 }
-EVALSET = EvalSet.load(EVALS_DIR)
+EVALSET = EvalSet.load(EVALS)
 TEXTS = {a.id: a.text for a in EVALSET.corpus}
 
 

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from summarizer.cli.common import EXIT_FAILED, clear_errors, fail, load_settings, notify
+from summarizer.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    clear_errors,
+    fail,
+    load_settings,
+    notify,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -19,10 +26,22 @@ if TYPE_CHECKING:
     from summarizer.extract import Summarizer
     from summarizer.settings import Settings
 
+# Options for those who record a model's answers and set its thresholds, shown apart.
+MAINTENANCE = "Recording a set (maintainers)"
+DEFAULT_EVALS_DIR = Path("evals")
+
 Record = Annotated[
-    bool, typer.Option("--record", help="Run the real provider into its model's recording set")
+    bool,
+    typer.Option(
+        "--record",
+        help="Run the real provider into its model's recording set",
+        rich_help_panel=MAINTENANCE,
+    ),
 ]
-RecordProvider = Annotated[str | None, typer.Option(help="With --record: the provider to record")]
+RecordProvider = Annotated[
+    str | None,
+    typer.Option(help="With --record: the provider to record", rich_help_panel=MAINTENANCE),
+]
 SetModel = Annotated[
     str | None,
     typer.Option(help="Replay only this model's set; with --record: the model (openai)"),
@@ -33,10 +52,15 @@ Predictions = Annotated[
 Report = Annotated[Path | None, typer.Option(help="Write the JSON report here")]
 Out = Annotated[Path | None, typer.Option(help="Write each prediction here as <set>/<id>.json")]
 EvalsDir = Annotated[
-    Path | None, typer.Option(help="Corpus, gold, aliases, recordings \\[default: evals/]")
+    Path, typer.Option(help="Corpus, gold, aliases and recordings (a checkout's evals/)")
 ]
 UpdateThresholds = Annotated[
-    bool, typer.Option("--update-thresholds", help="With --record: thresholds = scores - 0.02")
+    bool,
+    typer.Option(
+        "--update-thresholds",
+        help="With --record: thresholds = scores - 0.02",
+        rich_help_panel=MAINTENANCE,
+    ),
 ]
 
 
@@ -47,16 +71,25 @@ def eval_command(
     predictions: Predictions = None,
     report: Report = None,
     out: Out = None,
-    evals_dir: EvalsDir = None,
+    evals_dir: EvalsDir = DEFAULT_EVALS_DIR,
     update_thresholds: UpdateThresholds = False,
 ) -> None:
-    """Score the extractor against the gold records, replaying every recording set."""
+    """Score the extractor against the eval corpus's gold records.
+
+    Every recording set (a model's recorded answers) is replayed. The eval data is a
+    checkout's evals/: run from the checkout or pass --evals-dir.
+    """
+    if not (evals_dir / "corpus").is_dir():
+        fail(
+            f"no eval data in {evals_dir.resolve()} (corpus/, gold/, aliases.json): run from "
+            "the project's checkout or pass --evals-dir DIR",
+            EXIT_USAGE,
+        )
     # The eval stack (scipy) is half a second of start-up that other commands never need.
     from rich.console import Console
 
     from summarizer import evals
 
-    evals_dir = evals_dir or evals.EVALS_DIR
     # The report is the output (`summarizer eval > eval.txt`), in a file as wide as its
     # tables, not wrapped at a terminal's default 80 columns.
     console = Console(width=None if sys.stdout.isatty() else 120)

@@ -39,7 +39,12 @@ def summarize(
     passes: Passes = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Summarise one article and print its record as JSON."""
+    """Summarise one article and print its record as JSON.
+
+    The default provider is local (the built-in demo model) if installed, else openai;
+    --provider or SUMMARIZER_PROVIDER chooses another. `summarizer providers` lists them and
+    what each needs.
+    """
     from summarizer.extract import Summarizer, build_article, parse_date
 
     with clear_errors():

@@ -1,7 +1,7 @@
 """Evals: gold and corpus (`evalset`), the scorer (`scoring`), recording sets (`sets`),
 and the run (`evaluation`)."""
 
-from summarizer.evals.evalset import EVALS_DIR, load_corpus
+from summarizer.evals.evalset import load_corpus
 from summarizer.evals.evaluation import (
     EvalSet,
     SetResult,
@@ -18,7 +18,6 @@ from summarizer.evals.evaluation import (
 from summarizer.evals.sets import RecordingSet, choose
 
 __all__ = [
-    "EVALS_DIR",
     "EvalSet",
     "RecordingSet",
     "SetResult",

@@ -1,4 +1,4 @@
-"""The eval data under `evals/`: corpus and manifest, gold records, alias table.
+"""The eval data (a checkout's `evals/`): corpus and manifest, gold records, alias table.
 
 Gold records are the output contract without provenance, plus `required` marks
 (annotation guide). A gold file whose quotes do not sit at their offsets, or that
@@ -25,9 +25,6 @@ from summarizer.core import (
     Location,
     Threat,
 )
-from summarizer.settings import PROJECT_DIR
-
-EVALS_DIR = PROJECT_DIR / "evals"
 
 
 class GoldActor(Actor):

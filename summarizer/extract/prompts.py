@@ -1,5 +1,6 @@
-"""Prompt stage: the prompt files in `prompts/`, the messages built from them, and
-`prompt_version`, which changes whenever a prompt file or the requested schema does."""
+"""Prompt stage: the prompt files (`summarizer/prompts/`, package data), the messages built
+from them, and `prompt_version`, which changes whenever a prompt file or the requested
+schema does."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from string import Template
 
 from summarizer.core import SCHEMA_VERSION, ChunkPlan, ConfigError, DraftRecord
-from summarizer.settings import PROJECT_DIR
 
-DEFAULT_PROMPTS_DIR = PROJECT_DIR / "prompts"
+# Read through importlib.resources, so an installed wheel finds them as a checkout does.
+DEFAULT_PROMPTS_DIR = files("summarizer") / "prompts"
 SYSTEM_FILE = "system.md"
 USER_FILE = "user.md"
 
@@ -46,16 +48,17 @@ class PromptSet:
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
 
-def load_prompts(directory: Path = DEFAULT_PROMPTS_DIR) -> PromptSet:
+def load_prompts(directory: Traversable = DEFAULT_PROMPTS_DIR) -> PromptSet:
     try:
-        files = {p.name: p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.md"))}
-        system, user = files[SYSTEM_FILE], files[USER_FILE]
+        found = [p for p in directory.iterdir() if p.name.endswith(".md") and p.is_file()]
+        texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(found, key=lambda p: p.name)}
+        system, user = texts[SYSTEM_FILE], texts[USER_FILE]
     except (OSError, KeyError) as exc:
         raise ConfigError(
             f"prompt files {SYSTEM_FILE} and {USER_FILE} are missing or unreadable: {exc}",
             str(directory),
         ) from None
-    return PromptSet(system=system.strip(), user=Template(user), version=_version(files))
+    return PromptSet(system=system.strip(), user=Template(user), version=_version(texts))
 
 
 def _version(files: dict[str, str]) -> str:

@@ -158,7 +158,16 @@ def _demo_notice(settings: Settings) -> str | None:
 
 
 def _recorded(settings: Settings) -> tuple[str, str]:
-    return recorded_identity(load_recordings(settings.recordings_dir))
+    """The recorded model's name. A set that is not there is named with where it was looked
+    for (the default is relative to the working directory, so outside a checkout it is)."""
+    directory = settings.recordings_dir
+    if not directory.is_dir():
+        raise ConfigError(
+            "no recording set for the replay provider: set SUMMARIZER_RECORDINGS_DIR to one "
+            "(a checkout's evals/recordings/claude-standin) or run from the checkout",
+            f"looked in {directory.resolve()}",
+        )
+    return recorded_identity(load_recordings(directory))
 
 
 register(

@@ -4,6 +4,7 @@ and the small commands (schema, cache)."""
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from summarizer.core import SummaryRecord
@@ -22,10 +23,33 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_help_lists_every_command() -> None:
+def test_help_opens_for_users_and_lists_every_command() -> None:
     code, stdout, _ = run("--help")
     assert code == 0
+    first = next(line for line in stdout.splitlines() if line.strip() and "Usage:" not in line)
+    assert first.strip().startswith("Turn news articles into structured"), stdout
     assert all(f" {command} " in stdout for command in COMMANDS), stdout
+    assert "--version" in stdout and "imports" not in stdout
+
+
+def test_version_is_the_installed_packages() -> None:
+    code, stdout, _ = run("--version")
+    assert code == 0 and stdout == f"summarizer {version('summarizer')}\n"
+
+
+def test_summarize_help_names_the_default_provider_and_where_to_read_more() -> None:
+    code, stdout, _ = run("summarize", "--help", COLUMNS="200")
+    assert code == 0
+    assert "local (the built-in demo model) if installed, else openai" in stdout
+    assert "summarizer providers" in stdout
+
+
+def test_eval_help_puts_recording_options_in_their_own_panel() -> None:
+    code, stdout, _ = run("eval", "--help", COLUMNS="200")
+    assert code == 0
+    panel = stdout[stdout.index("Recording a set (maintainers)") :]
+    assert all(option in panel for option in ("--record", "--provider", "--update-thresholds"))
+    assert "--report" in stdout and "--report" not in panel
 
 
 def test_help_imports_no_stage() -> None:

@@ -67,16 +67,28 @@ def test_unreachable_endpoint_exits_1_with_one_line(news: Path) -> None:
 
 
 def test_replay_without_recording_names_hash_and_command(news: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
     code, _, stderr = run(
         "summarize",
         str(news),
         "--provider",
         "replay",
-        SUMMARIZER_RECORDINGS_DIR=str(tmp_path / "none"),
+        SUMMARIZER_RECORDINGS_DIR=str(tmp_path / "empty"),
     )
     assert code == 1
     one_line_error(stderr, "no recording for request")
     assert "summarizer eval --record" in stderr
+
+
+def test_replay_outside_a_checkout_says_where_it_looked(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default set is relative to the working directory, which here has no evals/."""
+    monkeypatch.delenv("SUMMARIZER_RECORDINGS_DIR")
+    code, _, stderr = run("summarize", str(news), "--provider", "replay")
+    assert code == 2
+    one_line_error(stderr, "SUMMARIZER_RECORDINGS_DIR")
+    assert str((tmp_path / "evals" / "recordings" / "claude-standin").resolve()) in stderr
 
 
 def test_missing_key_is_a_configuration_error(news: Path) -> None:

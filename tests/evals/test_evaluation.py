@@ -10,14 +10,15 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 from summarizer.core import DraftRecord, ProviderError
 from summarizer.evals import evaluation
-from summarizer.evals.evalset import EVALS_DIR
 from summarizer.evals.sets import load_set
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 from summarizer.providers.replay_handler import ReplayProvider
 from summarizer.settings import Settings
+from tests.cli.invoke import one_line_error
 from tests.evalhelp import EVALSET, as_prediction
 from tests.fakes import FakeProvider
+from tests.paths import EVALS
 
 
 def write_gold_predictions(directory: Path) -> None:
@@ -63,10 +64,18 @@ def test_record_replaces_old_recordings_and_replay_reproduces_the_run(
         )
 
 
+def test_cli_outside_a_checkout_says_where_it_looked(tmp_path: Path) -> None:
+    """The eval data is the working directory's evals/ (here there is none)."""
+    result = CliRunner().invoke(app, ["eval"])
+    assert result.exit_code == 2
+    one_line_error(result.stderr, "--evals-dir")
+    assert str((tmp_path / "evals").resolve()) in result.stderr
+
+
 def test_cli_scores_a_predictions_directory(tmp_path: Path) -> None:
     write_gold_predictions(tmp_path / "p")
     evals = tmp_path / "evals"
-    shutil.copytree(EVALS_DIR, evals, ignore=shutil.ignore_patterns("recordings"))
+    shutil.copytree(EVALS, evals, ignore=shutil.ignore_patterns("recordings"))
     result = CliRunner().invoke(
         app,
         [
@@ -98,7 +107,7 @@ def make_set(evals: Path, draft: DraftRecord, model: str, **minimums: float) -> 
 
 def copy_evals(tmp_path: Path) -> Path:
     evals = tmp_path / "evals"
-    shutil.copytree(EVALS_DIR, evals, ignore=shutil.ignore_patterns("recordings"))
+    shutil.copytree(EVALS, evals, ignore=shutil.ignore_patterns("recordings"))
     return evals
 
 

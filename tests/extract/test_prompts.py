@@ -10,7 +10,7 @@ from summarizer.extract.prompts import DEFAULT_PROMPTS_DIR, load_prompts
 def copy_prompts(tmp_path: Path) -> Path:
     target = tmp_path / "prompts"
     target.mkdir()
-    for source in DEFAULT_PROMPTS_DIR.glob("*.md"):
+    for source in DEFAULT_PROMPTS_DIR.iterdir():
         (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return target
 

@@ -28,6 +28,7 @@ from summarizer.serve.service import Service
 from summarizer.settings import Settings
 from tests.conftest import corpus_article
 from tests.fakes import FakeProvider
+from tests.paths import CORPUS
 from tests.providers import crashing_model
 
 TEXT = corpus_article("000").text
@@ -310,9 +311,9 @@ def test_openapi_documents_every_error(client: TestClient) -> None:
 
 
 def test_replay_over_the_five_articles(settings: Settings) -> None:
-    from summarizer.evals.evalset import EVALS_DIR, load_corpus
+    from summarizer.evals.evalset import load_corpus
 
-    corpus = load_corpus(EVALS_DIR / "corpus")
+    corpus = load_corpus(CORPUS)
     bodies = [{"id": a.id, "text": a.text, "published_at": str(a.published_at)} for a in corpus]
     with make_client(settings.model_copy(update={"provider": "replay"}), None) as c:
         for body in bodies:
@@ -378,6 +379,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit(settings: Settings) -> None:
 
 
 def test_error_bodies_never_show_server_paths(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "rec").mkdir()  # an empty set: no request is recorded
     replay = settings.model_copy(update={"provider": "replay", "recordings_dir": tmp_path / "rec"})
     with make_client(replay, None) as c:
         missing = error_of(

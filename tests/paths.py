@@ -1,0 +1,11 @@
+"""The checkout's data the tests use. The package resolves nothing from the checkout (an
+installed wheel has none), so the tests name it here and point the package at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+EVALS = CHECKOUT / "evals"
+CORPUS = EVALS / "corpus"
+RECORDINGS = EVALS / "recordings" / "claude-standin"  # the set replay answers from
