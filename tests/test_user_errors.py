@@ -263,3 +263,9 @@ def test_a_timestamp_is_read_as_its_date_in_the_api_and_the_cli(
     )
     assert code == 0, stderr
     assert json.loads(stdout)["article"]["published_at"] == "2025-06-15"
+
+
+def test_a_batch_with_an_id_twice_is_refused_whole(client: TestClient) -> None:
+    articles = [{"text": "One story.", "id": "x"}, {"text": "Another story.", "id": "x"}]
+    response = client.post("/v1/batches", json={"articles": articles})
+    assert api_error(response, 422, "invalid_input") == "id 'x' is used by articles 0 and 1"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from summarizer.core import ArticleRequest
 from summarizer.serve.deps import JobsDep, SummarizerDep, json_body
@@ -18,6 +18,17 @@ from summarizer.serve.jobs import JobStatus, JobStore
 
 class BatchRequest(BaseModel):
     articles: list[ArticleRequest] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> BatchRequest:
+        """Each given id names one article: a second would be a second line with that id."""
+        seen: dict[str, int] = {}
+        for at, article in enumerate(self.articles):
+            if article.id is not None and seen.setdefault(article.id, at) != at:
+                raise ValueError(
+                    f"id {article.id!r} is used by articles {seen[article.id]} and {at}"
+                )
+        return self
 
 
 def router(max_body_size: int) -> APIRouter:
