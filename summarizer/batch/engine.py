@@ -32,7 +32,10 @@ class BatchStats:
         """One output line written: a record or an error."""
         if isinstance(line, ErrorLine):
             self.failed += 1
-            self.errors.append(f"{line.id}: {line.error.message}")
+            message = line.error.message
+            # An input's error may already begin with where it was read (its id then).
+            named = message.startswith(f"{line.id}: ")
+            self.errors.append(message if named else f"{line.id}: {message}")
             return
         provenance = line.provenance
         self.ok += 1

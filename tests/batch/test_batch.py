@@ -18,7 +18,7 @@ from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecor
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
-from summarizer.io import ErrorLine, ResultFile, ResultLine, iter_results, line_id
+from summarizer.io import ErrorLine, ResultFile, ResultLine, error_line, iter_results, line_id
 from summarizer.settings import Settings
 from tests.batch.test_runner import OPTIONS
 from tests.evalhelp import corpus_jsonl, replay_batch_command
@@ -186,3 +186,10 @@ def test_sigkill_mid_run_then_rerun_gives_exactly_one_line_each(tmp_path: Path) 
     ids = [line_id(e) for e in written]
     assert len(ids) == 300 and len(set(ids)) == 300
     assert all(isinstance(e, SummaryRecord) for e in written)
+
+
+def test_the_report_names_a_failed_input_once() -> None:
+    stats = BatchStats()
+    stats.count(error_line("a.jsonl:1", InputError("a.jsonl:1: text: required but missing")))
+    stats.count(error_line("c4", ProviderError("the model call failed")))
+    assert stats.errors == ["a.jsonl:1: text: required but missing", "c4: the model call failed"]
