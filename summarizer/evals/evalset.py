@@ -1,4 +1,5 @@
-"""The eval data under `evals/`: corpus and manifest, gold records, alias table.
+"""The eval data under `evals/`: corpus and manifest (read by `record.corpus`), gold
+records, alias table.
 
 Gold records are the output contract without provenance, plus `required` marks
 (annotation guide). A gold file whose quotes do not sit at their offsets, or that
@@ -7,9 +8,7 @@ breaks the contract, is refused.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -24,6 +23,8 @@ from summarizer.core import (
     Location,
     Threat,
 )
+from summarizer.record import CorpusArticle as CorpusArticle
+from summarizer.record import load_corpus as load_corpus
 from summarizer.settings import PROJECT_DIR
 
 EVALS_DIR = PROJECT_DIR / "evals"
@@ -56,27 +57,6 @@ class GoldRecord(BaseModel):
     events: list[GoldEvent]
     threats: list[GoldThreat]
     warnings: list[str] = Field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CorpusArticle:
-    id: str
-    text: str
-    published_at: dt.date | None
-
-
-def load_corpus(directory: Path) -> list[CorpusArticle]:
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    return [
-        CorpusArticle(
-            id=entry["id"],
-            text=(directory / entry["file"]).read_text(encoding="utf-8"),
-            published_at=dt.date.fromisoformat(entry["published_at"])
-            if entry.get("published_at")
-            else None,
-        )
-        for entry in manifest["articles"]
-    ]
 
 
 def load_gold(path: Path, text: str) -> GoldRecord:

@@ -1,5 +1,7 @@
-"""Recordings: each real model exchange kept as a file, keyed by the request's hash."""
+"""Recordings: each real model exchange kept as a file, keyed by the request's hash, and
+the eval corpus that recording sets are made of."""
 
+from summarizer.record.corpus import CorpusArticle, load_corpus
 from summarizer.record.recording import (
     Recording,
     load_recordings,
@@ -10,7 +12,9 @@ from summarizer.record.recording import (
 )
 
 __all__ = [
+    "CorpusArticle",
     "Recording",
+    "load_corpus",
     "load_recordings",
     "recorded_identity",
     "recording_create",
