@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -67,8 +67,9 @@ def flat(text: str) -> str:
 class Misses:
     """Explains the requests a recording set has no answer to."""
 
-    def __init__(self, recordings: Iterable[Recording], corpus: Path) -> None:
+    def __init__(self, recordings: Collection[Recording], corpus: Path) -> None:
         self.recorded = [(a, r.request) for r in recordings if (a := asked(r.request))]
+        self.empty = not recordings
         self.corpus = corpus
 
     def explain(self, request: Mapping[str, Any]) -> str:
@@ -96,6 +97,8 @@ class Misses:
         others = [f"{n.short} ({days(d)})" for n, d in listed if not n.corpus_id]
         where = f"{self.corpus.parent.name}/{self.corpus.name}"
         known = ([f"the eval corpus ({where}) articles " + ", ".join(ids)] if ids else []) + others
+        if self.empty:
+            return "no recordings for replay in the directory SUMMARIZER_RECORDINGS_DIR names"
         if not known:
             return (
                 f"no recording of this request (replay answers only recorded ones); {USE_A_MODEL}"

@@ -124,15 +124,20 @@ def test_a_set_of_other_articles_names_them_by_their_first_words(
     assert f"replay answers only {name} (2025-03-03); " in miss(replay, TEXT_000, None)
 
 
-@pytest.mark.parametrize("made", [False, True])
-def test_a_missing_or_empty_recordings_directory_says_so(tmp_path: Path, made: bool) -> None:
+def test_a_missing_recordings_directory_says_so(tmp_path: Path) -> None:
     directory = tmp_path / "recordings"
-    if made:
-        directory.mkdir()
     with pytest.raises(ConfigError) as caught:
         ReplayProvider(directory)
-    assert "SUMMARIZER_RECORDINGS_DIR" in str(caught.value) and str(directory) in str(caught.value)
+    assert str(caught.value) == (
+        "no recordings for replay: SUMMARIZER_RECORDINGS_DIR names a directory that does not "
+        f"exist ({directory})"
+    )
     assert str(tmp_path) not in caught.value.public_message  # what an API answer shows
+
+
+def test_an_empty_recordings_directory_misses_every_request_saying_so(tmp_path: Path) -> None:
+    with pytest.raises(RecordingMissing, match="no recordings for replay in the directory "):
+        extract(ReplayProvider(tmp_path), MESSAGES, GenerationParams(), max_reasks=0)
 
 
 def test_a_corpus_article_recorded_in_pieces_is_one_name(
