@@ -49,9 +49,11 @@ class Name:
 
 
 def asked(request: Mapping[str, Any]) -> Asked | None:
-    """The article a request carries and its date (None: sent without one)."""
+    """The article a request carries and its date (None: sent without one), from its first
+    user message (the system prompt speaks of the tags too)."""
     for message in request.get("messages", ()):
-        content = message.get("content") if isinstance(message, Mapping) else None
+        user = isinstance(message, Mapping) and message.get("role") == "user"
+        content = message.get("content") if user else None
         found = ARTICLE.search(content) if isinstance(content, str) else None
         if found is not None:
             date = DATE.search(found.string[: found.start()])
