@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     provider: str | None = Field(
         default=None,
         description="A registered provider (`summarizer providers` lists them); unset: local "
-        "if installed, else openai",
+        "if installed, else openai if a key or base URL is set",
     )
     model: str = Field(default="gpt-4o-mini", description="Model name for the openai provider")
     openai_api_key: SecretStr | None = Field(

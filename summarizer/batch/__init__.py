@@ -6,10 +6,8 @@ from summarizer.batch.batch_api import run_batch_api, state_path
 from summarizer.batch.engine import BatchStats, run_batch
 from summarizer.batch.inputs import (
     ARTICLE_SUFFIXES,
-    MANIFEST,
     BatchItem,
     item_for,
-    load_manifest,
     read_inputs,
 )
 from summarizer.batch.ray_engine import run_ray
@@ -17,13 +15,11 @@ from summarizer.batch.runner import BatchOptions, check_runnable, run
 
 __all__ = [
     "ARTICLE_SUFFIXES",
-    "MANIFEST",
     "BatchItem",
     "BatchOptions",
     "BatchStats",
     "check_runnable",
     "item_for",
-    "load_manifest",
     "read_inputs",
     "run",
     "run_batch",

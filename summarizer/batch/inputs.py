@@ -9,16 +9,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import Field
 
 from summarizer import pages
 from summarizer.core import (
     ArticleRequest,
     InputError,
-    IsoDate,
-    Strict,
     SummarizerError,
 )
 from summarizer.extract import (
@@ -28,11 +23,10 @@ from summarizer.extract import (
     request_from_bytes,
     request_from_json,
 )
-from summarizer.io import read_model
+from summarizer.record import MANIFEST, ManifestEntry, load_manifest
 
 ARTICLE_SUFFIXES = (".txt", ".json", ".html", ".htm")
 SUFFIXES = (*ARTICLE_SUFFIXES, ".jsonl")
-MANIFEST = "manifest.json"
 
 
 class DuplicateId(InputError):
@@ -49,37 +43,6 @@ class BatchItem:
     request: ArticleRequest | None = None
     error: SummarizerError | None = None
     source: str | None = None  # where it was read: its file, or `file:line` in JSONL
-
-
-class ManifestEntry(Strict):
-    """One article of a manifest; what it gives wins over what its file says."""
-
-    file: str = Field(description="The article's file, relative to the manifest")
-    id: str | None = Field(default=None, description="Default: the file's name, no suffix")
-    title: str | None = None
-    url: str | None = None
-    published_at: IsoDate = None
-    date_basis: str | None = Field(default=None, description="Why that date; not read")
-
-    @property
-    def article_id(self) -> str:
-        """The id the manifest gives, else the file's name without its suffix."""
-        return self.id or Path(self.file).stem
-
-    def given(self) -> dict[str, Any]:
-        """What the manifest says of its article, to lay over what its file says."""
-        return self.model_dump(include={"id", "title", "url", "published_at"}, exclude_none=True)
-
-
-class Manifest(Strict):
-    """A corpus directory's `manifest.json`: its articles' files, ids, dates and titles."""
-
-    about: str | None = Field(default=None, description="What the corpus is; not read")
-    articles: list[ManifestEntry]
-
-
-def load_manifest(path: Path) -> Manifest:
-    return read_model(path, Manifest, "manifest")
 
 
 def item_for(

@@ -101,6 +101,13 @@ class InputTooLarge(InputError):
     kind = "input_too_large"
 
 
+class RecordingMissing(InputError):
+    """The replay provider has no recording of this request: a usage problem (another
+    article or date than the recorded ones), not a model's failure."""
+
+    kind = "recording_missing"
+
+
 class ConfigError(SummarizerError):
     """The provider cannot be set up as configured (missing key, model file, package)."""
 
@@ -140,7 +147,3 @@ class ContextExceeded(ProviderError):
     """The request does not fit the model's context window: a smaller piece may fit."""
 
     kind = "context_exceeded"
-
-
-class RecordingMissing(ProviderError):
-    kind = "recording_missing"

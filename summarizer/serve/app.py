@@ -3,6 +3,7 @@ reading, and a lifespan that resumes the batch jobs a stopped server left unfini
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -18,6 +19,9 @@ from summarizer.serve.errors import add_error_handlers, too_large
 from summarizer.serve.routes import batches, health, summaries
 from summarizer.serve.service import Service
 from summarizer.settings import Settings
+
+# uvicorn's own logger: its lines reach the console uvicorn sets up.
+log = logging.getLogger("uvicorn.error")
 
 
 def create_app(
@@ -47,6 +51,7 @@ def create_app(
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     service: Service = app.state.service
+    announce(service)
     service.jobs.directory.mkdir(parents=True, exist_ok=True)
     # Results it cannot read (an InputError) leave resuming to the next start; the server
     # still starts.
@@ -54,6 +59,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.jobs.resume_unfinished(service.summarizer)
     yield
     service.jobs.shutdown()
+
+
+def announce(service: Service) -> None:
+    """A line at start-up: what answers cache misses and whether it can. A provider that
+    cannot leaves the server up: cache hits need none, misses get a 503 saying why."""
+    provider = service.summarizer.provider
+    about = (
+        f"summarizer: provider {provider.name}, model {provider.model}, "
+        f"cache {service.settings.cache_dir}"
+    )
+    try:
+        service.check_provider()
+    except SummarizerError as exc:
+        log.warning("%s: not usable: %s (cache hits are still served)", about, exc)
+    else:
+        log.info("%s: ready", about)
 
 
 def body_limits(settings: Settings) -> dict[str, int]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from summarizer.extract import RecordCache, Summarizer
+from summarizer.providers import LazyProvider
 from summarizer.serve.errors import ApiError
 from summarizer.serve.jobs import JobStore
 from summarizer.settings import Settings
@@ -24,6 +25,13 @@ class Service:
         self.cache = cache if cache is not None else RecordCache(settings.cache_dir)
         self.jobs = JobStore(settings.cache_dir / "jobs", settings.batch_concurrency)
         self.slots = threading.BoundedSemaphore(settings.max_inflight)
+
+    def check_provider(self) -> None:
+        """Build the configured provider if it is not built yet (no model is loaded: that
+        waits for the first call); a ConfigError says what the configuration lacks."""
+        provider = self.summarizer.provider
+        if isinstance(provider, LazyProvider):
+            provider.get()
 
     @contextmanager
     def slot(self) -> Iterator[None]:

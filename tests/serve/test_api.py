@@ -325,6 +325,24 @@ def test_replay_over_the_five_articles(settings: Settings) -> None:
         assert (status["done"], status["ok"]) == (5, 5)
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            {"text": TEXT, "published_at": "2025-06-16"},
+            "article 000 is recorded with published_at 2025-06-15; you gave 2025-06-16",
+        ),
+        ({"text": "Unrecorded news."}, "no recording of this article: replay answers only the "),
+    ],
+)
+def test_a_replay_miss_is_422_saying_what_replay_knows(
+    settings: Settings, body: dict[str, str], said: str
+) -> None:
+    with make_client(settings.model_copy(update={"provider": "replay"}), None) as c:
+        missing = error_of(c.post("/v1/summaries", json=body), 422, "recording_missing")
+        assert missing.startswith(said)
+
+
 def asgi_post(app: object, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes, int]:
     """One POST straight through ASGI; returns status, body and how often the body was read."""
     import asyncio
@@ -379,13 +397,13 @@ def test_a_chunked_body_is_cut_off_at_the_limit(settings: Settings) -> None:
 
 
 def test_error_bodies_never_show_server_paths(settings: Settings, tmp_path: Path) -> None:
-    (tmp_path / "rec").mkdir()  # an empty set: no request is recorded
+    # A recording set that is not there.
     replay = settings.model_copy(update={"provider": "replay", "recordings_dir": tmp_path / "rec"})
     with make_client(replay, None) as c:
         missing = error_of(
-            c.post("/v1/summaries", json={"text": "Unrecorded news."}), 502, "recording_missing"
+            c.post("/v1/summaries", json={"text": "Unrecorded news."}), 503, "configuration_error"
         )
-        assert "no recording for request" in missing and str(tmp_path) not in missing
+        assert "SUMMARIZER_RECORDINGS_DIR" in missing and str(tmp_path) not in missing
     absent = settings.model_copy(
         update={"provider": "local", "local_model_path": tmp_path / "m.gguf"}
     )

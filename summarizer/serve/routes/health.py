@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from summarizer.providers import LazyProvider
-from summarizer.serve.deps import SummarizerDep
+from summarizer.serve.deps import ServiceDep
 from summarizer.serve.errors import error_responses
 
 
@@ -21,8 +20,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def readyz(summarizer: SummarizerDep) -> dict[str, str]:
-    provider = summarizer.provider
-    if isinstance(provider, LazyProvider):
-        provider.get()  # a ConfigError here is a 503 saying what is missing
+def readyz(service: ServiceDep) -> dict[str, str]:
+    service.check_provider()  # a ConfigError here is a 503 saying what is missing
+    provider = service.summarizer.provider
     return {"status": "ready", "provider": provider.name, "model": provider.model}
