@@ -111,7 +111,8 @@ class _Calls:
             try:
                 response = create(**request)
             except Exception as exc:
-                PROVIDER_CALLS.labels(self.provider, exc.kind if isinstance(exc, SummarizerError) else "error").inc()
+                kind = exc.kind if isinstance(exc, SummarizerError) else "error"
+                PROVIDER_CALLS.labels(self.provider, kind).inc()
                 raise
         PROVIDER_CALLS.labels(self.provider, "ok").inc()
         return response
