@@ -20,6 +20,7 @@ from summarizer.serve import create_app
 from summarizer.settings import Settings
 from tests.conftest import corpus_article
 from tests.fakes import FakeProvider
+from tests.paths import CHECKOUT
 from tests.test_faults import call, openai_settings
 
 
@@ -39,6 +40,13 @@ def test_importing_again_and_building_several_apps_registers_each_metric_once(
         Summarizer.from_settings(settings)
     names = [metric.name for metric in REGISTRY.collect() if metric.name.startswith("summarizer_")]
     assert len(names) == len(set(names)) >= 8
+
+
+def test_the_operations_page_lists_every_metric() -> None:
+    importlib.import_module("summarizer.metrics")
+    page = (CHECKOUT / "docs" / "operations.md").read_text(encoding="utf-8")
+    names = {metric.name for metric in REGISTRY.collect() if metric.name.startswith("summarizer_")}
+    assert names and not {name for name in names if f"`{name}" not in page}
 
 
 def test_a_miss_calls_the_provider_and_counts_its_tokens_then_a_hit_calls_nothing(
