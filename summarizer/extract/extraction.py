@@ -27,6 +27,7 @@ from summarizer.core import (
     first_problem,
 )
 from summarizer.extract.instructor_compat import quiet
+from summarizer.metrics import PROVIDER_CALL_SECONDS, PROVIDER_CALLS, REASKS, TOKENS
 from summarizer.providers import Provider
 from summarizer.record import recording_create
 
@@ -60,8 +61,8 @@ def extract(
     create = provider.create
     if record_dir is not None:
         create = recording_create(create, record_dir, provider.name, provider.model, provider.mode)
-    tokens = _Tokens()
-    create = tokens.counting(create)
+    calls = _Calls(provider.name)
+    create = calls.counting(create)
     with quiet():
         patched = instructor.patch(create=create, mode=MODES[provider.mode])
         try:
@@ -73,30 +74,56 @@ def extract(
             )
         except InstructorError as exc:
             raise _translate(exc, params) from exc
-    return Extraction(draft=draft, usage=tokens.usage())
+    return Extraction(draft=draft, usage=calls.usage())
 
 
-class _Tokens:
-    """Tokens over every attempt, re-asks included, taken from each answer as the provider
-    call returns it. instructor has no cheaper public way: passing it hooks makes it
-    deep-copy its running total on every attempt, and the total it leaves on the answer
-    is private."""
+class _Calls:
+    """The provider calls of one extraction, for its usage and the metrics.
 
-    def __init__(self) -> None:
+    Tokens over every attempt, re-asks included, are taken from each answer as the call
+    returns it: instructor has no cheaper public way (passing it hooks makes it deep-copy
+    its running total on every attempt, and the total it leaves on the answer is private).
+    instructor calls again only after an answer that broke the schema, so every call after
+    the first is a re-ask."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.calls = 0
         self.prompt = 0
         self.completion = 0
 
     def counting(self, create: Callable[..., Any]) -> Callable[..., Any]:
-        """`create`, adding up the tokens of each answer it returns."""
+        """`create`, counting each call and adding up the tokens of each answer."""
 
         def counted(**request: Any) -> Any:
-            response = create(**request)
-            usage = getattr(response, "usage", None)
-            self.prompt += getattr(usage, "prompt_tokens", 0) or 0
-            self.completion += getattr(usage, "completion_tokens", 0) or 0
+            if self.calls:
+                REASKS.labels(self.provider).inc()
+            self.calls += 1
+            response = self._timed(create, request)
+            self._add(getattr(response, "usage", None))
             return response
 
         return counted
+
+    def _timed(self, create: Callable[..., Any], request: dict[str, Any]) -> Any:
+        """One call, its time and its outcome counted: ok, or the kind of its error."""
+        with PROVIDER_CALL_SECONDS.labels(self.provider).time():
+            try:
+                response = create(**request)
+            except Exception as exc:
+                kind = exc.kind if isinstance(exc, SummarizerError) else "error"
+                PROVIDER_CALLS.labels(self.provider, kind).inc()
+                raise
+        PROVIDER_CALLS.labels(self.provider, "ok").inc()
+        return response
+
+    def _add(self, usage: Any) -> None:
+        prompt = getattr(usage, "prompt_tokens", 0) or 0
+        completion = getattr(usage, "completion_tokens", 0) or 0
+        self.prompt += prompt
+        self.completion += completion
+        TOKENS.labels(self.provider, "prompt").inc(prompt)
+        TOKENS.labels(self.provider, "completion").inc(completion)
 
     def usage(self) -> Usage:
         return Usage(prompt_tokens=self.prompt, completion_tokens=self.completion)

@@ -20,6 +20,7 @@ from summarizer.extract.article import Article, content_id
 from summarizer.extract.cache import RecordCache, cache_key
 from summarizer.extract.chunking import Piece, halve, plan_for, split
 from summarizer.extract.prompts import PromptSet, load_prompts
+from summarizer.metrics import CACHE_LOOKUPS
 from summarizer.providers import LazyProvider, Provider, capabilities_of
 from summarizer.settings import Settings
 
@@ -81,6 +82,7 @@ class Summarizer:
             return None
         key = self._key(article)
         hit = self.cache.hit(key, article.meta)
+        CACHE_LOOKUPS.labels("miss" if hit is None else "hit").inc()
         if hit is not None:
             self.cache.link(key, article.meta)
         return hit

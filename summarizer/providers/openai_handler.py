@@ -18,6 +18,7 @@ from tenacity import (
 )
 
 from summarizer.core import ConfigError, ContextExceeded, ProviderError, ProviderTimeout
+from summarizer.metrics import RETRIES
 from summarizer.providers.base import BatchState
 from summarizer.settings import Settings
 
@@ -67,6 +68,11 @@ class BackoffWait:
         return min(asked, self.max_wait) if asked is not None else self._jitter(state)
 
 
+def count_retry(state: RetryCallState) -> None:
+    """tenacity calls this before each wait for another attempt: one transport retry."""
+    RETRIES.labels(OpenAIProvider.name).inc()
+
+
 def to_provider_error(exc: Exception, endpoint: str) -> ProviderError:
     """The typed error for an SDK failure. `endpoint` names the base URL tried (a `where`:
     the CLI shows it, an API answer does not name the server's endpoint)."""
@@ -113,6 +119,7 @@ class OpenAIProvider:
             stop=stop_after_attempt(settings.max_attempts),
             wait=BackoffWait(settings.max_backoff),
             retry=retry_if_exception(is_transient),
+            before_sleep=count_retry,
             reraise=True,
         )
 

@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from summarizer.core import ConfigError, ProviderCrashed, ProviderError, ProviderTimeout
+from summarizer.metrics import WORKER_FAILURES, WORKER_RESTARTS
 
 # Seconds a new worker may take to load its model before it counts as failed.
 LOAD_TIMEOUT = 300.0
@@ -58,6 +59,7 @@ class Worker:
         self._lock = threading.Lock()
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        self._started = False  # a later start is a restart
 
     @property
     def pid(self) -> int | None:
@@ -90,6 +92,9 @@ class Worker:
         )
         process.start()
         theirs.close()
+        if self._started:
+            WORKER_RESTARTS.inc()
+        self._started = True
         self._process, self._conn = process, ours
         status, payload = self._receive(ours, LOAD_TIMEOUT, "loading the model")
         if status == "fatal":
@@ -113,6 +118,7 @@ class Worker:
         except (EOFError, OSError):
             raise self._died(f"during {during}") from None
         self._stop()
+        WORKER_FAILURES.labels("timeout").inc()
         raise ProviderTimeout(f"the local model did not finish {during} in {timeout:.0f} s")
 
     def _died(self, when: str) -> ProviderCrashed:
@@ -121,6 +127,7 @@ class Worker:
             process.join(timeout=5)
         code = process.exitcode if process is not None else None
         self._stop()
+        WORKER_FAILURES.labels("crashed").inc()
         return ProviderCrashed(
             f"the local model's worker process died {when} ({describe_exit(code)}); "
             "the next call starts a new one"

@@ -10,6 +10,7 @@ import pytest
 from summarizer.core import ConfigError, ProviderCrashed, ProviderError, ProviderTimeout
 from summarizer.providers.worker import Worker, describe_exit
 from tests.providers import crashing_model
+from tests.test_metrics import sample
 
 
 def ask(content: str) -> dict[str, object]:
@@ -37,27 +38,37 @@ def test_a_crash_fails_the_call_and_the_next_call_gets_a_new_worker(
     worker: Worker, trigger: str, signal: str
 ) -> None:
     before = answered_by(worker)
+    crashes = sample("summarizer_worker_failures_total", reason="crashed")
+    restarts = sample("summarizer_worker_restarts_total")
     with pytest.raises(ProviderCrashed, match=f"killed by {signal}"):
         worker.call(ask(trigger))
     after = answered_by(worker)
     assert after != before
+    assert sample("summarizer_worker_failures_total", reason="crashed") - crashes == 1
+    assert sample("summarizer_worker_restarts_total") - restarts == 1
 
 
 def test_a_python_error_fails_the_call_but_keeps_the_worker(worker: Worker) -> None:
     before = answered_by(worker)
+    restarts = sample("summarizer_worker_restarts_total")
     with pytest.raises(ProviderError, match="ValueError: this request is not for me") as caught:
         worker.call(ask("RAISE"))
     assert not isinstance(caught.value, ProviderCrashed)
     assert answered_by(worker) == before
+    assert sample("summarizer_worker_restarts_total") == restarts
 
 
 def test_a_hung_call_times_out_and_its_worker_is_ended() -> None:
     worker = Worker(crashing_model.load, "{}", timeout=1)
+    restarts = sample("summarizer_worker_restarts_total")
     try:
         before = answered_by(worker)
+        timeouts = sample("summarizer_worker_failures_total", reason="timeout")
         with pytest.raises(ProviderTimeout, match="did not finish the call in 1 s"):
             worker.call(ask("HANG"))
         assert answered_by(worker) != before
+        assert sample("summarizer_worker_failures_total", reason="timeout") - timeouts == 1
+        assert sample("summarizer_worker_restarts_total") - restarts == 1  # the first is no restart
     finally:
         worker.close()
 
