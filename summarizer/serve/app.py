@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import Depends, FastAPI
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from summarizer.core import SummarizerError
 from summarizer.extract import Summarizer
 from summarizer.serve.deps import require_key
 from summarizer.serve.docs import add_docs
-from summarizer.serve.errors import add_error_handlers, too_large
+from summarizer.serve.errors import add_error_handlers
+from summarizer.serve.limits import BodyLimit, body_limits
 from summarizer.serve.routes import batches, health, summaries
 from summarizer.serve.service import Service
 from summarizer.settings import Settings
@@ -36,7 +35,8 @@ def create_app(
     app.state.service = service
     # A body whose Content-Length is over its route's limit gets 413 before a byte is read;
     # one without a length is cut off as soon as it passes it (the routes' max_body_size).
-    app.add_middleware(DeclaredLengthLimit, settings=service.settings)
+    # Either way the rest of the body is drained before the connection closes (limits.py).
+    app.add_middleware(BodyLimit, settings=service.settings)
     add_error_handlers(app)
     # Only a configured key puts bearer auth on the routes, and so in the OpenAPI schema.
     auth = [Depends(require_key)] if service.settings.api_key else []
@@ -75,29 +75,3 @@ def announce(service: Service) -> None:
         log.warning("%s: not usable: %s (cache hits are still served)", about, exc)
     else:
         log.info("%s: ready", about)
-
-
-def body_limits(settings: Settings) -> dict[str, int]:
-    """Bytes each route reads at most. A summary's text of `max_chars` characters takes at
-    most 6 bytes a character in JSON (\\uXXXX), plus 64 KiB for the other fields."""
-    summary = min(settings.max_body_bytes, 6 * settings.max_chars + 65_536)
-    return {"/v1/summaries": summary, "/v1/batches": settings.max_body_bytes}
-
-
-class DeclaredLengthLimit:
-    """413 with our JSON error body for a request whose Content-Length is over its route's
-    limit, sent before the body is read (FastAPI's own check would answer in plain text)."""
-
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
-        self.limits = body_limits(settings)
-        self.default = settings.max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            limit = self.limits.get(scope["path"], self.default)
-            declared = Headers(scope=scope).get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                await too_large(limit)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

@@ -343,16 +343,20 @@ def test_a_replay_miss_is_422_saying_what_replay_knows(
         assert missing.startswith(said)
 
 
-def asgi_post(app: object, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes, int]:
-    """One POST straight through ASGI; returns status, body and how often the body was read."""
+def asgi_post(
+    app: object, path: str, headers: list[tuple[bytes, bytes]]
+) -> tuple[int, bytes, int, int]:
+    """One POST of an endless body straight through ASGI; returns status, body, how often
+    the body was read before the answer began and how often in all."""
     import asyncio
 
-    reads = 0
+    reads, before = 0, 0
     sent: list[dict[str, object]] = []
 
     async def receive() -> dict[str, object]:
-        nonlocal reads
+        nonlocal reads, before
         reads += 1
+        before += not sent
         return {"type": "http.request", "body": b"x" * 65_536, "more_body": True}
 
     async def send(message: dict[str, object]) -> None:
@@ -374,7 +378,7 @@ def asgi_post(app: object, path: str, headers: list[tuple[bytes, bytes]]) -> tup
     }
     asyncio.run(app(scope, receive, send))  # type: ignore[operator]
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")  # type: ignore[misc]
-    return int(sent[0]["status"]), body, reads  # type: ignore[call-overload]
+    return int(sent[0]["status"]), body, before, reads  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize("path", ["/v1/summaries", "/v1/batches"])
@@ -382,7 +386,7 @@ def test_a_body_over_the_limit_is_refused_from_its_content_length_unread(
     settings: Settings, path: str
 ) -> None:
     app = create_app(settings)
-    status, body, reads = asgi_post(app, path, [(b"content-length", b"52428800")])  # 50 MB
+    status, body, reads, _ = asgi_post(app, path, [(b"content-length", b"52428800")])  # 50 MB
     assert status == 413 and reads == 0
     error = json.loads(body)["error"]
     assert error["type"] == "input_too_large" and "over the limit of" in error["message"]
@@ -390,7 +394,7 @@ def test_a_body_over_the_limit_is_refused_from_its_content_length_unread(
 
 def test_a_chunked_body_is_cut_off_at_the_limit(settings: Settings) -> None:
     app = create_app(settings.model_copy(update={"max_chars": 1000}))
-    status, body, reads = asgi_post(app, "/v1/summaries", [])  # no Content-Length
+    status, body, reads, _ = asgi_post(app, "/v1/summaries", [])  # no Content-Length
     limit = 6 * 1000 + 65_536
     assert status == 413 and reads == limit // 65_536 + 1  # stopped on the chunk past it
     assert json.loads(body)["error"]["message"] == f"request body over the limit of {limit} bytes"

@@ -4,14 +4,8 @@ operation on both."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import lxml.html
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -19,6 +13,7 @@ from pydantic import SecretStr
 from summarizer.extract.pipeline import Summarizer
 from summarizer.serve import create_app
 from summarizer.settings import Settings
+from tests.serve.server import serving
 from tests.view.test_browser import chromium, needs_browser
 
 PAGES = ["/docs", "/redoc"]
@@ -57,24 +52,6 @@ def test_the_docs_pages_load_only_the_apps_own_files_and_need_no_key(
         for url in urls:
             assert url.startswith("/") and not url.startswith("//"), url
             assert client.get(url).status_code == 200, url
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """`app` under uvicorn on a free loopback port, for as long as the block runs."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive(), "uvicorn stopped before it started"
-            thread.join(0.05)
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join()
-        listener.close()
 
 
 def rendered_offline(url: str) -> lxml.html.HtmlElement:
