@@ -83,8 +83,7 @@ class Settings(BaseSettings):
     key_max_inflight: int = Field(
         default=4,
         ge=1,
-        description="API cache misses in flight for one key (or all keyless callers); more "
-        "get 429",
+        description="API cache misses in flight for one key (or all keyless callers); more get 429",
     )
     max_batch: int = Field(default=1000, description="Most articles in one API batch")
     batch_concurrency: int = Field(default=4, description="Articles in flight in an API batch")
