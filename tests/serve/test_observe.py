@@ -19,7 +19,7 @@ from summarizer.core import DraftRecord
 from summarizer.serve.observe import JsonFormatter
 from summarizer.settings import Settings
 from tests.fakes import FakeProvider, GatedProvider
-from tests.serve.test_api import TEXT, make_client
+from tests.serve.test_api import TEXT, make_app, make_client
 
 KEYS = {"alice": "alice-key-0a1b2c3d4e", "bob": "bob-key-5f6a7b8c9d"}
 ALICE = {"Authorization": f"Bearer {KEYS['alice']}"}
@@ -223,3 +223,22 @@ def test_one_key_at_its_limit_is_refused_while_another_gets_through(
     assert other.status_code == 200
     assert value(samples, "summarizer_http_inflight_misses", key="alice") == 1
     assert value(samples, "summarizer_http_inflight_misses", key="bob") == 0
+
+
+def test_a_crash_is_a_json_500_with_the_request_id_and_its_access_line(
+    settings: Settings, fake: FakeProvider, access: pytest.LogCaptureFixture
+) -> None:
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    app = make_app(settings, fake)
+    app.add_api_route("/crash", crash)  # a bug, on the real app
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/crash", headers={"X-Request-ID": "crash-1"})
+    assert response.status_code == 500 and response.headers["X-Request-ID"] == "crash-1"
+    assert response.json() == {
+        "error": {"type": "internal_error", "message": "the server failed on this request"},
+        "request_id": "crash-1",
+    }
+    (line,) = [json.loads(JsonFormatter().format(r)) for r in access.records]
+    assert (line["route"], line["status"], line["request_id"]) == ("/crash", 500, "crash-1")
