@@ -59,5 +59,5 @@ class Service:
             raise ApiError(503, "busy", "at the concurrency limit; retry shortly", retry_after=1)
         limit = self.settings.key_max_inflight
         if self.inflight[key] >= limit:
-            message = f"this key has {limit} model calls in flight, its limit; retry shortly"
+            message = f"this key is at its limit of cache misses in flight ({limit}); retry shortly"
             raise ApiError(429, "key_busy", message, retry_after=1)

@@ -218,7 +218,9 @@ def test_one_key_at_its_limit_is_refused_while_another_gets_through(
         assert held.result().status_code == 200
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
     body = refused.json()
-    assert body["error"]["type"] == "key_busy" and "1 model calls" in body["error"]["message"]
+    assert body["error"]["type"] == "key_busy" and body["error"]["message"] == (
+        "this key is at its limit of cache misses in flight (1); retry shortly"
+    )
     assert "alice" not in refused.text and KEYS["alice"] not in refused.text
     assert other.status_code == 200
     assert value(samples, "summarizer_http_inflight_misses", key="alice") == 1
