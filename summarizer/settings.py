@@ -66,10 +66,24 @@ class Settings(BaseSettings):
         default=Path(user_cache_dir("summarizer")), description="Cache, and the API's batch jobs"
     )
     api_key: SecretStr | None = Field(
-        default=None, description="When set, the API requires `Authorization: Bearer <key>`"
+        default=None,
+        description="When set, the API requires `Authorization: Bearer <key>`; its name in "
+        "logs and metrics is `default`",
+    )
+    api_keys: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='Named API keys as JSON, `{"name": "key", ...}`; any of them opens the API',
+    )
+    api_keys_file: Path | None = Field(
+        default=None, description="A file of named API keys, one `name key` line each"
     )
     max_inflight: int = Field(
         default=8, description="API cache misses (model calls) at once; more get 503"
+    )
+    key_max_inflight: int = Field(
+        default=4,
+        ge=1,
+        description="API cache misses in flight for one named key; more get 429",
     )
     max_batch: int = Field(default=1000, description="Most articles in one API batch")
     batch_concurrency: int = Field(default=4, description="Articles in flight in an API batch")

@@ -111,3 +111,19 @@ class ReadingProvider(FakeProvider):
                 "threats": [],
             }
         )
+
+
+class GatedProvider(FakeProvider):
+    """Holds every call whose article says "hold" until `release` is set, so a test can
+    keep a model call in flight while it sends others; `held` is set once one waits."""
+
+    def __init__(self, *answers: DraftRecord | str | Exception) -> None:
+        super().__init__(*answers)
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def create(self, **request: Any) -> ChatCompletion:
+        if "hold" in article_in(request):
+            self.held.set()
+            self.release.wait()
+        return super().create(**request)

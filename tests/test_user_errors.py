@@ -126,7 +126,10 @@ def client(settings: Settings, fake: FakeProvider) -> Iterator[TestClient]:
 def api_error(response: object, status: int, kind: str) -> str:
     assert response.status_code == status, response.text  # type: ignore[attr-defined]
     body = response.json()  # type: ignore[attr-defined]
-    assert body == {"error": {"type": kind, "message": body["error"]["message"]}}
+    assert body == {
+        "error": {"type": kind, "message": body["error"]["message"]},
+        "request_id": response.headers["X-Request-ID"],  # type: ignore[attr-defined]
+    }
     message = str(body["error"]["message"])
     in_users_words(message)
     return message

@@ -15,6 +15,7 @@ from summarizer.serve.deps import require_key
 from summarizer.serve.docs import add_docs
 from summarizer.serve.errors import add_error_handlers
 from summarizer.serve.limits import BodyLimit, body_limits
+from summarizer.serve.observe import AccessLog, add_metrics
 from summarizer.serve.routes import batches, health, summaries
 from summarizer.serve.service import Service
 from summarizer.settings import Settings
@@ -37,13 +38,16 @@ def create_app(
     # one without a length is cut off as soon as it passes it (the routes' max_body_size).
     # Either way the rest of the body is drained before the connection closes (limits.py).
     app.add_middleware(BodyLimit, settings=service.settings)
+    # Added last, so outermost: the request id is set before any answer, a 413 included.
+    app.add_middleware(AccessLog)
     add_error_handlers(app)
     # Only a configured key puts bearer auth on the routes, and so in the OpenAPI schema.
-    auth = [Depends(require_key)] if service.settings.api_key else []
+    auth = [Depends(require_key)] if service.keys else []
     limits = body_limits(service.settings)
     app.include_router(summaries.router(max_body_size=limits["/v1/summaries"]), dependencies=auth)
     app.include_router(batches.router(max_body_size=limits["/v1/batches"]), dependencies=auth)
     app.include_router(health.router())
+    add_metrics(app, auth)
     add_docs(app)
     return app
 

@@ -6,7 +6,6 @@ dependency in its thread pool, a hop per dependency per request."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -15,8 +14,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from summarizer import pages
 from summarizer.core import ArticleRequest
 from summarizer.extract import RecordCache, Summarizer, request_from_body
+from summarizer.serve import context
 from summarizer.serve.errors import ApiError
 from summarizer.serve.jobs import JobStore
+from summarizer.serve.keys import match
 from summarizer.serve.service import Service
 
 
@@ -47,13 +48,14 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(
 
 
 async def require_key(service: ServiceDep, credentials: Credentials) -> None:
-    """401 unless the request bears the configured key; with none configured, nothing."""
-    expected = service.settings.api_key
-    if expected is None:
+    """401 unless the request bears one of the configured keys, whose name it then goes by
+    in logs, metrics and limits; with none configured, nothing."""
+    if not service.keys:
         return
-    given = credentials.credentials if credentials else ""
-    if not secrets.compare_digest(given.encode(), expected.get_secret_value().encode()):
+    name = match(service.keys, credentials.credentials if credentials else "")
+    if name is None:
         raise ApiError(401, "unauthorized", "missing or wrong bearer token")
+    context.current.get().key = name
 
 
 def _media_type(request: Request, accepted: str, *also: str) -> str:

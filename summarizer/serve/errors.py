@@ -1,6 +1,7 @@
-"""API errors: every one is `{"error": {"type", "message"}}` with the status its cause
-deserves, never a 500 for bad input. The detail is a results file's error detail, so a
-failed article reads the same in a batch's results and in an answer."""
+"""API errors: every one is `{"error": {"type", "message"}, "request_id"}` with the status
+its cause deserves, never a 500 for bad input. The detail is a results file's error detail,
+so a failed article reads the same in a batch's results and in an answer; the request id
+is the one in the response's X-Request-ID header and in the access log."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
@@ -23,10 +24,12 @@ from summarizer.core import (
     first_problem,
 )
 from summarizer.io import ErrorDetail
+from summarizer.serve import context
 
 
 class ErrorBody(BaseModel):
     error: ErrorDetail
+    request_id: str = Field(description="The request's X-Request-ID, as the access log has it")
 
 
 class ApiError(Exception):
@@ -47,7 +50,8 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 def error(
     status: int, kind: str, message: str, *, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    body = ErrorBody(error=ErrorDetail(type=kind, message=message))
+    request_id = context.current.get().id
+    body = ErrorBody(error=ErrorDetail(type=kind, message=message), request_id=request_id)
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
@@ -89,3 +93,10 @@ def add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 413:
             return too_large(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
         return error(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(_: Request, exc: Exception) -> JSONResponse:
+        """A bug's answer. It is sent from outside the access middleware, so it carries the
+        request id header itself; the server still logs the traceback."""
+        request_id = {"X-Request-ID": context.current.get().id}
+        return error(500, "internal_error", "the server failed on this request", headers=request_id)

@@ -57,7 +57,8 @@ def client(settings: Settings, fake: FakeProvider) -> Iterator[TestClient]:
 def error_of(response: object, status: int, kind: str) -> str:
     assert response.status_code == status, response.text  # type: ignore[attr-defined]
     body = response.json()  # type: ignore[attr-defined]
-    assert set(body) == {"error"} and body["error"]["type"] == kind
+    assert set(body) == {"error", "request_id"} and body["error"]["type"] == kind
+    assert body["request_id"] == response.headers["X-Request-ID"]  # type: ignore[attr-defined]
     return str(body["error"]["message"])
 
 

@@ -25,7 +25,7 @@ def router(max_body_size: int) -> APIRouter:
         summarize,
         methods=["POST"],
         response_model=SummaryRecord,
-        responses=error_responses(401, 413, 415, 422, 502, 503, 504),
+        responses=error_responses(401, 413, 415, 422, 429, 502, 503, 504),
         max_body_size=max_body_size,
         openapi_extra=ARTICLE_BODY,
     )
