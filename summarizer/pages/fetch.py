@@ -131,7 +131,7 @@ def _send(client: httpx2.Client, target: httpx2.URL, addresses: list[str]) -> ht
         for address in addresses
     ]
     for request in requests[:-1]:
-        with suppress(httpx2.ConnectError):
+        with suppress(httpx2.ConnectError, httpx2.ConnectTimeout):
             return client.send(request, stream=True)
     return client.send(requests[-1], stream=True)
 
