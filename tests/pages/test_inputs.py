@@ -30,8 +30,8 @@ def client(settings: Settings, fake: FakeProvider) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    with serving() as base:
-        yield base
+    with serving() as served:
+        yield served.base
 
 
 def page_meta(record: dict[str, object]) -> dict[str, object]:
