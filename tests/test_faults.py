@@ -19,11 +19,12 @@ from summarizer.extract.cache import RecordCache
 from summarizer.extract.extraction import extract
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
-from summarizer.io import ResultFile, iter_results, line_id
+from summarizer.io import ResultFile, iter_results, line_id, parse_line
 from summarizer.providers.openai_handler import OpenAIProvider
 from summarizer.serve import create_app
 from summarizer.settings import Settings
 from tests.evalhelp import corpus_jsonl, replay_batch_command
+from tests.serve.test_api import wait_for
 
 TEXT = "Two armed drones targeted Ain al-Asad air base on Tuesday. Nobody was hurt."
 
@@ -73,6 +74,25 @@ def test_batch_of_200_under_30_percent_faults_loses_nothing(
         f"\nfault matrix: {records} records / {200 - records} errors / "
         f"{200 - len(set(ids))} lost; calls {sum(faulty.served.values())}: {dict(faulty.served)}"
     )
+
+
+def test_api_batch_job_under_30_percent_faults_loses_nothing(
+    faulty: StubServer, tmp_path: Path
+) -> None:
+    """POST /v1/batches on the faulty stub: every article, an unreadable one too, ends in
+    exactly one line and the job is done."""
+    articles = [{"id": f"j{i:02}", "text": f"Article {i}. {TEXT}"} for i in range(40)]
+    articles.append({"id": "nav", "html": "<html><body><nav>Home</nav></body></html>"})
+    settings = openai_settings(faulty, tmp_path, batch_concurrency=8)
+    with TestClient(create_app(settings)) as client:
+        job_id = client.post("/v1/batches", json={"articles": articles}).json()["id"]
+        status = wait_for(client, job_id, seconds=300)
+        lines = client.get(f"/v1/batches/{job_id}/results").text.splitlines()
+    ids = [line_id(parse_line(line, "results")) for line in lines]
+    assert sorted(ids) == sorted(str(a["id"]) for a in articles)  # one line each, none lost
+    assert status["status"] == "done" and status["done"] == status["total"] == len(articles)
+    assert any(faulty.served[f] > 0 for f in FAULTS), faulty.served
+    assert status["ok"] >= 35, (status, faulty.served)
 
 
 def call(stub: StubServer, tmp_path: Path, **overrides: Any) -> None:

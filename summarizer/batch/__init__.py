@@ -3,12 +3,13 @@ options and chooses the engine; the engines themselves serve the API's jobs, the
 benchmarks and the tests."""
 
 from summarizer.batch.batch_api import run_batch_api, state_path
-from summarizer.batch.engine import BatchStats, run_batch
+from summarizer.batch.engine import BatchStats, run_batch, unread_line
 from summarizer.batch.inputs import (
     ARTICLE_SUFFIXES,
     BatchItem,
     item_for,
     read_inputs,
+    unique,
 )
 from summarizer.batch.ray_engine import run_ray
 from summarizer.batch.runner import BatchOptions, check_runnable, run
@@ -26,4 +27,6 @@ __all__ = [
     "run_batch_api",
     "run_ray",
     "state_path",
+    "unique",
+    "unread_line",
 ]

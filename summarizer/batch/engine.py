@@ -84,10 +84,15 @@ def pending(items: list[BatchItem], results: ResultFile) -> tuple[list[BatchItem
     return todo, stats
 
 
+def unread_line(item: BatchItem) -> ErrorLine:
+    """The error line of an item that could not be read (its request is None)."""
+    return error_line(item.id, item.error or InputError("no article"), item.source)
+
+
 def summarize_item(summarizer: Summarizer, item: BatchItem, use_cache: bool) -> ResultLine:
     """The item's output line: its record, or an error line."""
-    if item.error is not None or item.request is None:
-        return error_line(item.id, item.error or InputError("no article"), item.source)
+    if item.request is None:
+        return unread_line(item)
     try:
         article = build_article(item.request, summarizer.settings.max_chars, item.source)
         record = summarizer.summarize(article, use_cache=use_cache)

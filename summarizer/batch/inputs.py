@@ -14,6 +14,7 @@ from summarizer import pages
 from summarizer.core import (
     ArticleRequest,
     InputError,
+    ReadArticle,
     SummarizerError,
 )
 from summarizer.extract import (
@@ -40,23 +41,26 @@ class BatchItem:
     """One input article, or the reason it could not be read."""
 
     id: str
-    request: ArticleRequest | None = None
+    request: ReadArticle | None = None
     error: SummarizerError | None = None
     source: str | None = None  # where it was read: its file, or `file:line` in JSONL
 
 
 def item_for(
-    request: ArticleRequest, source: str | None = None, published_at: dt.date | None = None
+    request: ArticleRequest,
+    source: str | None = None,
+    published_at: dt.date | None = None,
+    limits: pages.Limits | None = None,
 ) -> BatchItem:
-    """The article to run, its HTML read (a batch fetches no URLs) and dated
-    `published_at` where neither it nor its page gives a date; its id is the caller's,
-    else the content id of its text."""
+    """The article to run, its HTML read (its URL fetched only within `limits`: a batch
+    of files fetches none) and dated `published_at` where neither it nor its page gives a
+    date; its id is the caller's, else the content id of its text."""
     try:
-        request = pages.read(request, default_date=published_at)
+        request = pages.read(request, limits, default_date=published_at)
     except InputError as exc:
         fallback = content_id(request.html or request.url or "")
         return BatchItem(request.id or fallback, error=exc, source=source)
-    assert request.text is not None  # with no limits, pages.read leaves text or raises
+    assert request.text is not None  # pages.read leaves text or raises
     article_id = request.id or content_id(normalize_text(request.text))
     return BatchItem(article_id, request.model_copy(update={"id": article_id}), source=source)
 
@@ -67,7 +71,7 @@ def read_inputs(paths: Iterable[Path], published_at: dt.date | None = None) -> l
     items = [item for path in paths for item in _read_path(path, published_at)]
     if not items:
         raise InputError(f"no articles found in the inputs ({', '.join(SUFFIXES)})")
-    return _unique(items)
+    return unique(items)
 
 
 def _unsupported(path: Path, suffixes: tuple[str, ...]) -> str:
@@ -155,15 +159,15 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _unique(items: list[BatchItem]) -> list[BatchItem]:
+def unique(items: list[BatchItem]) -> list[BatchItem]:
     """Ids are unique in a run: an input whose id is taken gets an error line of its own,
     under its source, never a second record."""
     first: dict[str, BatchItem] = {}
-    unique = []
+    kept = []
     for item in items:
         taken = first.setdefault(item.id, item)
         if taken is not item:
             error = DuplicateId(f"id {item.id!r} is already used by {taken.source}")
             item = BatchItem(item.source or item.id, error=error, source=item.source)
-        unique.append(item)
-    return unique
+        kept.append(item)
+    return kept

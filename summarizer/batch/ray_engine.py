@@ -7,17 +7,16 @@ A local Ray is started when no address is given."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from summarizer.batch.engine import BatchStats, pending, summarize_item
+from summarizer.batch.engine import BatchStats, pending, summarize_item, unread_line
 from summarizer.batch.inputs import BatchItem
-from summarizer.core import ArticleRequest, ConfigError, InputError
+from summarizer.core import ConfigError, ReadArticle
 from summarizer.extract import Summarizer
-from summarizer.io import ResultFile, error_line, parse_line
+from summarizer.io import ResultFile, parse_line
 from summarizer.settings import Settings
 
 INSTALL = "the ray engine needs Ray: pip install -e '.[ray]'"
@@ -33,15 +32,20 @@ class SummarizeRows:
         self.pool = ThreadPoolExecutor(max_workers=threads)
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
-        columns = zip(rows["id"], rows["request"], rows["notes"], rows["source"], strict=True)
+        columns = zip(rows["id"], rows["request"], rows["source"], strict=True)
         lines = list(self.pool.map(lambda row: self.line(*row), columns))
         return {"id": [str(i) for i in rows["id"]], "line": lines}
 
-    def line(self, item_id: object, raw: str, notes: str, source: object) -> str:
-        request = ArticleRequest.model_validate_json(raw)
-        request = request.with_page(request.text or "", tuple(json.loads(notes)))
+    def line(self, item_id: object, raw: str, source: object) -> str:
+        request = ReadArticle.model_validate_json(raw)  # notes and all
         item = BatchItem(str(item_id), request, source=str(source) if source else None)
         return summarize_item(self.summarizer, item, self.use_cache).model_dump_json()
+
+
+def row_of(item: BatchItem) -> dict[str, str]:
+    """A read item as a Ray row: its request as JSON, which keeps every field."""
+    assert item.request is not None  # an unread item needs no worker
+    return {"id": item.id, "request": item.request.model_dump_json(), "source": item.source or ""}
 
 
 def require_ray() -> None:
@@ -72,18 +76,11 @@ def run_ray(
     rows = []
     for item in todo:
         if item.request is None:  # unreadable input: its error line needs no worker
-            line = error_line(item.id, item.error or InputError("no article"), item.source)
+            line = unread_line(item)
             results.append(line)
             stats.count(line)
             continue
-        rows.append(
-            {
-                "id": item.id,
-                "request": item.request.model_dump_json(),
-                "notes": json.dumps(item.request.notes),
-                "source": item.source or "",
-            }
-        )
+        rows.append(row_of(item))
     if rows:
         ray.init(
             address=address,

@@ -44,7 +44,7 @@ from summarizer.core.errors import (
     SummarizerError,
     first_problem,
 )
-from summarizer.core.request import ArticleRequest
+from summarizer.core.request import ArticleRequest, ReadArticle
 from summarizer.core.types import (
     SCHEMA_VERSION,
     ChunkPlan,
@@ -83,6 +83,7 @@ __all__ = [
     "ProviderCrashed",
     "ProviderError",
     "ProviderTimeout",
+    "ReadArticle",
     "RecordingMissing",
     "Strict",
     "SummarizerError",

@@ -1,10 +1,10 @@
-"""The input: an article as a caller submits it."""
+"""The input: an article as a caller submits it, and the same article once its page is read."""
 
 from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field, PrivateAttr, WithJsonSchema, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from summarizer.core.types import DATE_FORM, IsoDate, Strict
 
@@ -26,8 +26,6 @@ class ArticleRequest(Strict):
     fetch: bool = Field(default=False, description="Fetch the page at `url` and read it")
     published_at: IsoDate = Field(default=None, description=DATE_FORM)
     id: str | None = None
-    # What reading a page found out about the article, said in the record's warnings.
-    _notes: tuple[str, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleRequest:
@@ -43,17 +41,21 @@ class ArticleRequest(Strict):
         return self
 
     @property
-    def notes(self) -> tuple[str, ...]:
-        return self._notes
-
-    @property
     def needs_reading(self) -> bool:
         """Whether the text is still to be read from a page (its HTML, or its URL)."""
         return self.html is not None or self.fetch
 
-    def with_page(self, text: str, notes: tuple[str, ...], **found: object) -> ArticleRequest:
+    def with_page(self, text: str, notes: tuple[str, ...], **found: object) -> ReadArticle:
         """This request with a page's text, and its metadata where the caller gave none."""
         fill = {k: v for k, v in found.items() if getattr(self, k) is None and v is not None}
-        read = self.model_copy(update={"text": text, "html": None, "fetch": False, **fill})
-        read._notes = notes
-        return read
+        fields = {**self.model_dump(), "html": None, "fetch": False, **fill}
+        return ReadArticle.model_validate({**fields, "text": text, "notes": notes})
+
+
+class ReadArticle(ArticleRequest):
+    """An article whose page has been read, with what reading it found out (where its
+    published_at came from), said in its record's warnings. The notes are a field so they
+    survive every trip through JSON (a job's input file, a Ray row); callers send an
+    `ArticleRequest`, which has no such field, so they cannot write a record's warnings."""
+
+    notes: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ from summarizer.core import (
     ArticleRequest,
     InputError,
     InputTooLarge,
+    ReadArticle,
     first_problem,
     iso_date,
 )
@@ -75,7 +76,8 @@ def build_article(request: ArticleRequest, max_chars: int, source: str | None = 
         published_at=request.published_at,
         source=source,
     )
-    return Article(text=text, meta=meta, notes=request.notes)
+    notes = request.notes if isinstance(request, ReadArticle) else ()  # only a page has any
+    return Article(text=text, meta=meta, notes=notes)
 
 
 def decode(raw: bytes, source: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from summarizer.core import ArticleRequest
+from summarizer.core import ArticleRequest, ReadArticle
 from summarizer.pages.fetch import FetchFailed, Limits, fetch, media_type
 from summarizer.pages.html import Page, parse_page
 
@@ -15,7 +15,7 @@ __all__ = ["FetchFailed", "Limits", "Page", "media_type", "parse_page", "read"]
 
 def read(
     request: ArticleRequest, limits: Limits | None = None, default_date: dt.date | None = None
-) -> ArticleRequest:
+) -> ReadArticle:
     """The request with text to summarise: as given, read from its HTML, or from its URL
     fetched within `limits`; with no limits, fetching is off here and a URL is refused.
     `default_date` dates an article that neither the request nor its page dates (a batch's
@@ -28,7 +28,7 @@ def read(
         return _from_page(request, fetched.html, fetched.url, default_date)
     if request.html is not None:
         return _from_page(request, request.html, "the page", default_date)
-    return _dated(request, default_date)
+    return ReadArticle.model_validate(_dated(request, default_date).model_dump())
 
 
 def _dated(request: ArticleRequest, date: dt.date | None) -> ArticleRequest:
@@ -39,7 +39,7 @@ def _dated(request: ArticleRequest, date: dt.date | None) -> ArticleRequest:
 
 def _from_page(
     request: ArticleRequest, html: str, source: str, default_date: dt.date | None
-) -> ArticleRequest:
+) -> ReadArticle:
     page = parse_page(html, source)
     if page.published_at is None:
         request = _dated(request, default_date)

@@ -1,5 +1,7 @@
 """Batch jobs of the API: state and results on disk beside the cache, so a restarted
-server loses no finished work, reports each job as it stood and finishes the rest."""
+server loses no finished work, reports each job as it stood and finishes the rest. Every
+accepted article ends in exactly one results line: an article that cannot be read is its
+error line from the moment the job exists."""
 
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from summarizer.batch import item_for, run_batch
-from summarizer.core import ArticleRequest
+from summarizer.batch import BatchItem, item_for, run_batch, unique, unread_line
+from summarizer.core import ArticleRequest, ReadArticle
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile, done_ids, public_message
+from summarizer.pages import Limits
 from summarizer.record import write_atomic
 
 JobState = Literal["queued", "running", "done", "failed"]
@@ -54,11 +57,18 @@ class JobStore:
             state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
             write_atomic(path, json.dumps({**state, **changes}))
 
-    def create(self, articles: list[ArticleRequest]) -> str:
+    def create(self, articles: list[ArticleRequest], limits: Limits | None = None) -> str:
+        """A job for `articles`, each read first (its URL fetched only within `limits`):
+        the read ones, with what reading found, are the job's input; each unreadable one
+        (or a repeat of an earlier one's id) is already its error line. Both files are
+        written before the job's state, so until then there is no job, and a restart
+        neither loses nor repeats an article."""
         job_id = uuid.uuid4().hex
-        requests = [item_for(article).request for article in articles]
-        lines = "".join(r.model_dump_json() + "\n" for r in requests if r is not None)
-        write_atomic(self._dir(job_id) / "input.jsonl", lines)
+        items = unique(self._read(articles, limits))
+        read = [i.request.model_dump_json() + "\n" for i in items if i.request is not None]
+        unread = [unread_line(i).model_dump_json() + "\n" for i in items if i.request is None]
+        write_atomic(self._dir(job_id) / "input.jsonl", "".join(read))
+        write_atomic(self.results_path(job_id), "".join(unread))
         self._write_state(
             job_id,
             id=job_id,
@@ -67,6 +77,17 @@ class JobStore:
             created_at=dt.datetime.now(dt.UTC).isoformat(),
         )
         return job_id
+
+    def _read(self, articles: list[ArticleRequest], limits: Limits | None) -> list[BatchItem]:
+        """The articles read, each named by its place in the batch (an error line says
+        which article failed), `concurrency` at a time: a fetch mostly waits."""
+        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
+            return list(
+                pool.map(
+                    lambda at: item_for(articles[at], f"articles[{at}]", limits=limits),
+                    range(len(articles)),
+                )
+            )
 
     def submit(self, job_id: str, summarizer: Summarizer) -> None:
         with self._runner_lock:
@@ -77,7 +98,7 @@ class JobStore:
     def _run(self, job_id: str, summarizer: Summarizer) -> None:
         self._write_state(job_id, status="running")
         inputs = (self._dir(job_id) / "input.jsonl").read_text(encoding="utf-8").splitlines()
-        items = [item_for(ArticleRequest.model_validate_json(line)) for line in inputs]
+        items = [item_for(ReadArticle.model_validate_json(line)) for line in inputs]
         results = ResultFile(self.results_path(job_id))
         try:
             run_batch(summarizer, items, results, concurrency=self.concurrency)

@@ -19,6 +19,7 @@ from summarizer.core import SummaryRecord
 from summarizer.extract import RecordCache
 from summarizer.io import ErrorLine, ResultLine, iter_results
 from tests.conftest import CORPUS
+from tests.pages.server import PAGE
 
 ARGS = ["--provider", "openai", "--model", "stub-model", "--poll-seconds", "0"]
 
@@ -179,3 +180,13 @@ def test_sigkill_between_submit_and_download_resumes_the_same_batch(tmp_path: Pa
         assert again.returncode == 0, again.stderr
         assert stub.batch_api.created == 1  # resumed, never submitted (or billed) twice
     assert len(records(out)) == 5 and len(lines(out)) == 5
+
+
+def test_a_page_s_notes_reach_its_record_through_the_batch(tmp_path: Path) -> None:
+    (tmp_path / "articles" / "page.html").write_bytes(PAGE)
+    with StubServer(StubConfig()) as stub:
+        code, _ = run(stub, tmp_path / "out.jsonl")
+    assert code == 0
+    assert (
+        "published_at: from the page's metadata" in records(tmp_path / "out.jsonl")["page"].warnings
+    )

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, settings
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.parameters import ParameterLocation
 from typer.testing import CliRunner
@@ -18,9 +20,10 @@ from summarizer.cli import app as cli
 from summarizer.core import ArticleRequest, DraftRecord, InputError, SummaryRecord
 from summarizer.extract.article import build_article
 from summarizer.extract.pipeline import Summarizer
+from summarizer.io import parse_line
 from summarizer.settings import Settings
 from tests.fakes import FakeProvider
-from tests.serve.test_api import make_app, make_client
+from tests.serve.test_api import make_app, make_client, wait_for
 
 DRAFT = DraftRecord(summary="A summary.", actors=[], locations=[], events=[], threats=[])
 
@@ -56,6 +59,30 @@ def test_keyed_api_never_errors_5xx_nor_breaks_its_schema(case: schemathesis.Cas
     invalid_headers = case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
     headers = {} if invalid_headers else {"Authorization": f"Bearer {KEY}"}
     case.call_and_validate(headers=headers, excluded_checks=INTENDED_REFUSALS)
+
+
+# Schemathesis seldom makes a valid batch (each article needs exactly one of text, html or
+# url with fetch), so its calls by a job id find no job; these bodies are valid, and each
+# job they make must answer its status and a results stream of one parsable line each.
+ARTICLE = st.one_of(
+    st.builds(lambda text: {"text": text}, st.text(min_size=1)),
+    st.builds(lambda text: {"html": f"<p>{text}</p>"}, st.text(min_size=1)),
+    st.just({"url": "http://127.0.0.1:9/x", "fetch": True}),
+)
+
+
+@given(st.lists(ARTICLE, min_size=1, max_size=3))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+def test_a_created_job_answers_its_status_and_results(articles: list[dict[str, object]]) -> None:
+    with TestClient(fuzzed_app(None)) as client:
+        accepted = client.post("/v1/batches", json={"articles": articles})
+        assert accepted.status_code == 202, accepted.text
+        status = wait_for(client, accepted.json()["id"])
+        results = client.get(f"/v1/batches/{accepted.json()['id']}/results")
+    assert status["status"] == "done" and status["done"] == len(articles)
+    assert results.status_code == 200
+    lines = results.text.splitlines()
+    assert len([parse_line(line, "results") for line in lines]) == len(articles)
 
 
 INJECTION = (
