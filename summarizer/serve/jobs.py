@@ -1,7 +1,8 @@
 """Batch jobs of the API: state and results on disk beside the cache, so a restarted
 server loses no finished work, reports each job as it stood and finishes the rest. Every
-accepted article ends in exactly one results line: an article that cannot be read is its
-error line from the moment the job exists."""
+accepted article ends in exactly one results line: a job first reads its articles (fetching
+URLs where allowed), and each one that cannot be read is its error line before any is
+summarised."""
 
 from __future__ import annotations
 
@@ -41,9 +42,10 @@ class JobStatus(BaseModel):
 
 
 class JobStore:
-    def __init__(self, directory: Path, concurrency: int) -> None:
+    def __init__(self, directory: Path, concurrency: int, fetch: Limits | None = None) -> None:
         self.directory = directory
         self.concurrency = concurrency
+        self.fetch = fetch  # how an article's URL may be fetched: not at all when None
         self._runner: ThreadPoolExecutor | None = None  # made on demand: a store outlives
         self._runner_lock = threading.Lock()  # a server's shutdown and start alike
         self._lock = threading.Lock()
@@ -57,18 +59,12 @@ class JobStore:
             state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
             write_atomic(path, json.dumps({**state, **changes}))
 
-    def create(self, articles: list[ArticleRequest], limits: Limits | None = None) -> str:
-        """A job for `articles`, each read first (its URL fetched only within `limits`):
-        the read ones, with what reading found, are the job's input; each unreadable one
-        (or a repeat of an earlier one's id) is already its error line. Both files are
-        written before the job's state, so until then there is no job, and a restart
-        neither loses nor repeats an article."""
+    def create(self, articles: list[ArticleRequest]) -> str:
+        """A job for `articles` as given: the caller has its id at once, however long
+        reading them (fetching their URLs) will take."""
         job_id = uuid.uuid4().hex
-        items = unique(self._read(articles, limits))
-        read = [i.request.model_dump_json() + "\n" for i in items if i.request is not None]
-        unread = [unread_line(i).model_dump_json() + "\n" for i in items if i.request is None]
-        write_atomic(self._dir(job_id) / "input.jsonl", "".join(read))
-        write_atomic(self.results_path(job_id), "".join(unread))
+        given = "".join(article.model_dump_json() + "\n" for article in articles)
+        write_atomic(self._dir(job_id) / "given.jsonl", given)
         self._write_state(
             job_id,
             id=job_id,
@@ -78,17 +74,6 @@ class JobStore:
         )
         return job_id
 
-    def _read(self, articles: list[ArticleRequest], limits: Limits | None) -> list[BatchItem]:
-        """The articles read, each named by its place in the batch (an error line says
-        which article failed), `concurrency` at a time: a fetch mostly waits."""
-        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
-            return list(
-                pool.map(
-                    lambda at: item_for(articles[at], f"articles[{at}]", limits=limits),
-                    range(len(articles)),
-                )
-            )
-
     def submit(self, job_id: str, summarizer: Summarizer) -> None:
         with self._runner_lock:
             if self._runner is None:
@@ -97,16 +82,48 @@ class JobStore:
 
     def _run(self, job_id: str, summarizer: Summarizer) -> None:
         self._write_state(job_id, status="running")
-        inputs = (self._dir(job_id) / "input.jsonl").read_text(encoding="utf-8").splitlines()
-        items = [item_for(ReadArticle.model_validate_json(line)) for line in inputs]
+        try:
+            items = self._read_once(job_id)
+        except Exception as exc:  # the job's state must say so, not die with the thread
+            self._write_state(job_id, status="failed", message=public_message(exc))
+            return
         results = ResultFile(self.results_path(job_id))
         try:
             run_batch(summarizer, items, results, concurrency=self.concurrency)
             self._write_state(job_id, status="done")
-        except Exception as exc:  # the job's state must say so, not die with the thread
+        except Exception as exc:
             self._write_state(job_id, status="failed", message=public_message(exc))
         finally:
             results.close()
+
+    def _read_once(self, job_id: str) -> list[BatchItem]:
+        """The job's articles, read: the first run reads them, writes each unreadable one
+        (or a repeat of an earlier one's id) as its error line, then the read ones, with
+        what reading found, to `input.jsonl`, which marks the reading done. A run stopped
+        before that reads them all again and rewrites those error lines, so a restart
+        neither loses nor repeats an article."""
+        inputs = self._dir(job_id) / "input.jsonl"
+        if not inputs.exists():
+            given = (self._dir(job_id) / "given.jsonl").read_text(encoding="utf-8")
+            articles = [ArticleRequest.model_validate_json(line) for line in given.splitlines()]
+            items = unique(self._read(articles))
+            unread = [unread_line(i).model_dump_json() + "\n" for i in items if i.request is None]
+            write_atomic(self.results_path(job_id), "".join(unread))
+            read = [i.request.model_dump_json() + "\n" for i in items if i.request is not None]
+            write_atomic(inputs, "".join(read))
+        lines = inputs.read_text(encoding="utf-8").splitlines()
+        return [item_for(ReadArticle.model_validate_json(line)) for line in lines]
+
+    def _read(self, articles: list[ArticleRequest]) -> list[BatchItem]:
+        """The articles read, each named by its place in the batch (an error line says
+        which article failed), `concurrency` at a time: a fetch mostly waits."""
+        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
+            return list(
+                pool.map(
+                    lambda at: item_for(articles[at], f"articles[{at}]", limits=self.fetch),
+                    range(len(articles)),
+                )
+            )
 
     def results_path(self, job_id: str) -> Path:
         return self._dir(job_id) / "results.jsonl"

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from summarizer import pages
 from summarizer.extract import RecordCache, Summarizer
 from summarizer.providers import LazyProvider
 from summarizer.serve import context
@@ -27,7 +28,9 @@ class Service:
         # The records by article id are the ones the summarizer stores.
         cache = self.summarizer.cache
         self.cache = cache if cache is not None else RecordCache(settings.cache_dir)
-        self.jobs = JobStore(settings.cache_dir / "jobs", settings.batch_concurrency)
+        # How a request's URL may be fetched: not at all unless the server allows it.
+        self.fetch = pages.Limits.of(settings) if settings.api_fetch else None
+        self.jobs = JobStore(settings.cache_dir / "jobs", settings.batch_concurrency, self.fetch)
         # Cache misses in flight by key name, under both limits.
         self.inflight: Counter[str] = Counter()
         self._inflight_lock = threading.Lock()

@@ -5,12 +5,12 @@ POST /v1/summaries."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from summarizer.core import ArticleRequest
 from summarizer.extract.pipeline import Summarizer
+from summarizer.pages import Limits
 from summarizer.serve.jobs import JobStore
 from summarizer.settings import Settings
 from tests.fakes import FakeProvider
@@ -114,8 +114,44 @@ def test_a_client_cannot_send_notes(settings: Settings, fake: FakeProvider) -> N
     assert "notes" not in schema["ArticleRequest"]["properties"]
 
 
-def test_the_job_input_file_keeps_what_reading_found(settings: Settings, tmp_path: Path) -> None:
-    store = JobStore(tmp_path / "jobs", concurrency=1)
-    job_id = store.create([ArticleRequest(html=PAGE.decode(), id="p")])
-    (line,) = (store.directory / job_id / "input.jsonl").read_text().splitlines()
+def test_creating_a_job_reads_nothing_and_its_run_keeps_what_reading_found(
+    settings: Settings, fake: FakeProvider
+) -> None:
+    """The caller gets its job id before any page is read or URL fetched; the run reads
+    them, and its input file keeps the notes reading found."""
+    store = JobStore(settings.cache_dir / "jobs", concurrency=1, fetch=Limits(1.0, 10_000, False))
+    job_id = store.create([ArticleRequest(html=PAGE.decode(), id="p"), *fetched()])
+    job = store.directory / job_id
+    assert not (job / "input.jsonl").exists() and not store.results_path(job_id).exists()
+    store.submit(job_id, Summarizer.from_settings(settings).with_provider(fake))
+    store.shutdown(wait=True)
+    (line,) = (job / "input.jsonl").read_text().splitlines()
     assert json.loads(line)["notes"] == ["published_at: from the page's metadata"]
+    assert kinds(store.results_path(job_id).read_text()) == {"f": "fetch_failed", "p": None}
+
+
+def test_a_job_stopped_while_reading_reads_again_without_a_second_line(
+    settings: Settings, fake: FakeProvider
+) -> None:
+    """Stopped after writing the unreadable articles' lines but before the input file that
+    marks the reading done: the next run reads again and rewrites those lines."""
+    store = JobStore(settings.cache_dir / "jobs", concurrency=2)
+    summarizer = Summarizer.from_settings(settings).with_provider(fake)
+    job_id = store.create([ArticleRequest.model_validate(a) for a in mixed_batch()])
+    store.resume_unfinished(summarizer)
+    store.shutdown(wait=True)
+    results = store.results_path(job_id)
+    errors = [raw for raw in results.read_text().splitlines() if '"error"' in raw]
+    results.write_text("".join(raw + "\n" for raw in errors))
+    (store.directory / job_id / "input.jsonl").unlink()
+    path = store.directory / job_id / "job.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "status": "running"}))
+    store.resume_unfinished(summarizer)
+    store.shutdown(wait=True)
+    status = store.status(job_id)
+    assert status is not None and (status.status, status.done, status.ok) == ("done", 7, 3)
+    assert len(kinds(results.read_text())) == 7
+
+
+def fetched() -> list[ArticleRequest]:
+    return [ArticleRequest(url=REFUSED_URL, fetch=True, id="f")]

@@ -14,7 +14,6 @@ from summarizer.core import ArticleRequest
 from summarizer.serve.deps import JobsDep, SummarizerDep, json_body
 from summarizer.serve.errors import ApiError, error_responses
 from summarizer.serve.jobs import JobStatus, JobStore
-from summarizer.serve.routes.summaries import fetch_limits
 
 
 class BatchRequest(BaseModel):
@@ -64,7 +63,7 @@ def create_batch(body: BatchRequest, summarizer: SummarizerDep, jobs: JobsDep) -
             "input_too_large",
             f"{len(body.articles)} articles, over the limit of {limit} per batch",
         )
-    job_id = jobs.create(body.articles, fetch_limits(summarizer.settings))
+    job_id = jobs.create(body.articles)
     jobs.submit(job_id, summarizer)
     return _job(jobs, job_id)
 

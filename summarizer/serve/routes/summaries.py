@@ -14,7 +14,6 @@ from summarizer.core import SummaryRecord
 from summarizer.extract import RecordCache, build_article
 from summarizer.serve.deps import ARTICLE_BODY, ArticleBody, CacheDep, ServiceDep, SummarizerDep
 from summarizer.serve.errors import ApiError, error_responses
-from summarizer.settings import Settings
 
 
 def router(max_body_size: int) -> APIRouter:
@@ -50,10 +49,9 @@ async def summarize(
     summarizer: SummarizerDep,
     cache: Annotated[bool, Query(description="false: neither read nor write the cache")] = True,
 ) -> Response:
-    settings = summarizer.settings
     if body.needs_reading:  # reading a page blocks: not on the loop
-        body = await run_in_threadpool(pages.read, body, fetch_limits(settings))
-    article = build_article(body, settings.max_chars)
+        body = await run_in_threadpool(pages.read, body, service.fetch)
+    article = build_article(body, summarizer.settings.max_chars)
     # A cache hit is a local read, answered here as the stored JSON, even at the
     # concurrency limit; only a miss, which waits on the model, takes a slot and a
     # worker thread.
@@ -65,11 +63,6 @@ async def summarize(
     # Serialised once, here: returned as a model, FastAPI would dump, re-validate and
     # dump it again.
     return Response(record.model_dump_json(), media_type="application/json")
-
-
-def fetch_limits(settings: Settings) -> pages.Limits | None:
-    """How a request's URL may be fetched: not at all unless the server allows it."""
-    return pages.Limits.of(settings) if settings.api_fetch else None
 
 
 def cached_summary(article_id: str, cache: CacheDep) -> Response:
