@@ -65,9 +65,9 @@ def predictions(change: Any) -> evaluation.EvalReport:
 
 
 def test_a_noisy_equal_run_passes_the_gates_a_broken_one_fails(tmp_path: Any) -> None:
-    """The gates of a perfect run: a second run that claims one extra threat in two
-    articles (precision 11/13) and misses an actor passes; one that claims a spurious
-    threat per gold one (11/27), or finds one threat per article, fails."""
+    """The gates of a perfect run on the seed set: a second run that claims one extra
+    threat in two articles and misses an actor passes; one that claims a spurious threat
+    per gold one (precision one half), or finds one threat per article, fails."""
     gates = RecordingSet(model="m", provider="openai", directory=tmp_path)
     gates = gates.with_thresholds(predictions(lambda _, r: r).estimates())
 
@@ -92,7 +92,7 @@ def test_a_noisy_equal_run_passes_the_gates_a_broken_one_fails(tmp_path: Any) ->
     assert noisy_report.total.lists["threats"].precision < 0.9
     assert gates.below(noisy_report.total.metrics()) == []
     broken = gates.below(predictions(spurious).total.metrics())
-    assert any(f.startswith("threats.precision = 0.4") for f in broken)
+    assert any(f.startswith("threats.precision = 0.500") for f in broken)
     assert any(
         f.startswith("threats.recall") for f in gates.below(predictions(missed).total.metrics())
     )
