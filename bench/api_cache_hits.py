@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx2 as httpx
 
-from bench.common import EVALS, RECORDINGS, report
+from bench.common import RECORDINGS, SEED, report
 from summarizer.evals import load_corpus
 
 CONCURRENCY = 16
@@ -102,7 +102,7 @@ def measure(
 
 
 def main() -> None:
-    article = load_corpus(EVALS / "corpus")[0]
+    article = load_corpus(SEED / "corpus")[0]
     body = {"text": article.text, "published_at": str(article.published_at), "id": article.id}
     servers: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as scratch:

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from bench.common import EVALS, RECORDINGS, report
+from bench.common import RECORDINGS, SEED, report
 
 RUNS = 11
 LOAD = (
@@ -23,7 +23,7 @@ LOAD = (
     "from summarizer.providers.local_model import LocalModel, ModelConfig; "
     "LocalModel(ModelConfig(str(demo_model_path()), 8192, None, 'auto'))"
 )
-ARTICLE = str(EVALS / "corpus" / "000_d82f81b60eb39696.txt")
+ARTICLE = str(SEED / "corpus" / "000_d82f81b60eb39696.txt")
 
 
 def summarize(provider: str) -> list[str]:

@@ -15,8 +15,8 @@ from rich.table import Table
 RESULTS = Path(__file__).resolve().parent / "results"
 # The checkout's eval data: the benchmarks run from a checkout, and the package itself
 # resolves nothing from there.
-EVALS = Path(__file__).resolve().parent.parent / "evals"
-RECORDINGS = EVALS / "recordings" / "claude-standin"
+SEED = Path(__file__).resolve().parent.parent / "evals" / "seed"
+RECORDINGS = SEED / "recordings" / "claude-standin"
 
 
 def machine() -> dict[str, Any]:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import EVALS, report
+from bench.common import SEED, report
 from summarizer.choices import ExtraBuffers
 from summarizer.core import ArticleRequest, DraftRecord
 from summarizer.evals import load_corpus
@@ -100,7 +100,7 @@ def pipeline_rows(settings: Settings) -> list[dict[str, Any]]:
     response_format = {"type": "json_schema", "json_schema": {"name": "draft", "schema": schema}}
     direct = LocalModel(ModelConfig(str(provider.path), settings.local_n_ctx, None, "auto"))
     rows = []
-    for entry in load_corpus(EVALS / "corpus"):
+    for entry in load_corpus(SEED / "corpus"):
         request = ArticleRequest(text=entry.text, id=entry.id, published_at=entry.published_at)
         article = build_article(request, settings.max_chars)
         started = time.perf_counter()
@@ -138,7 +138,7 @@ def main() -> None:
     if demo is None:
         raise SystemExit("install summarizer[local] first")
     tables = sys.argv[1:] or ["buffers", "pipeline"]
-    entry = load_corpus(EVALS / "corpus")[0]
+    entry = load_corpus(SEED / "corpus")[0]
     messages = load_prompts().messages(entry.text, str(entry.published_at))
     if "buffers" in tables:
         report(

@@ -12,7 +12,7 @@ from summarizer.choices import ExtraBuffers, InstructorMode
 
 # Relative to the working directory: a checkout's set. An installed package resolves
 # nothing from where its code happens to live.
-DEFAULT_RECORDINGS_DIR = Path("evals", "recordings", "claude-standin")
+DEFAULT_RECORDINGS_DIR = Path("evals", "seed", "recordings", "claude-standin")
 
 
 class Settings(BaseSettings):
@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     recordings_dir: Path = Field(
         default=DEFAULT_RECORDINGS_DIR,
         description="The recording set replay answers from (one model's); default: "
-        "evals/recordings/claude-standin in the working directory",
+        "evals/seed/recordings/claude-standin in the working directory",
     )
     record_dir: Path | None = Field(
         default=None, description="When set, every real model call is recorded here"

@@ -12,7 +12,7 @@ from summarizer.core import SummaryRecord
 from summarizer.evals.evalset import GoldRecord
 from summarizer.evals.evaluation import EvalSet
 from summarizer.evals.scoring import LISTS
-from tests.paths import EVALS
+from tests.paths import SEED
 
 PROVENANCE = {
     "provider": "gold",
@@ -22,7 +22,7 @@ PROVENANCE = {
     "cached": False,
     "usage": {"prompt_tokens": 0, "completion_tokens": 0},
 }
-EVALSET = EvalSet.load(EVALS)
+EVALSET = EvalSet.load(SEED)
 TEXTS = {a.id: a.text for a in EVALSET.corpus}
 
 

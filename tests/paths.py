@@ -7,5 +7,6 @@ from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 EVALS = CHECKOUT / "evals"
-CORPUS = EVALS / "corpus"
-RECORDINGS = EVALS / "recordings" / "claude-standin"  # the set replay answers from
+SEED = EVALS / "seed"  # the eval set of the five seed articles
+CORPUS = SEED / "corpus"
+RECORDINGS = SEED / "recordings" / "claude-standin"  # the set replay answers from

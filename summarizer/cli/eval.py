@@ -1,5 +1,6 @@
-"""`summarizer eval`: the extractor scored against the gold records, by replaying every
-recording set (or recording one, or scoring a directory of predictions)."""
+"""`summarizer eval`: the extractor scored against the gold records of every eval set,
+by replaying each of its recording sets (or recording one, or scoring a directory of
+predictions)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ Record = Annotated[
     bool,
     typer.Option(
         "--record",
-        help="Run the real provider into its model's recording set",
+        help="Run the real provider into its model's recording set of each eval set (or of --set)",
         rich_help_panel=MAINTENANCE,
     ),
 ]
@@ -46,19 +47,40 @@ SetModel = Annotated[
     str | None,
     typer.Option(help="Replay only this model's set; with --record: the model (openai)"),
 ]
+EvalSetName = Annotated[
+    str | None,
+    typer.Option("--set", help="Only this eval set (a directory of --evals-dir, e.g. seed)"),
+]
 Predictions = Annotated[
-    Path | None, typer.Option(help="Score this directory of contract JSON files instead")
+    Path | None,
+    typer.Option(help="Score this directory of contract JSON files instead (with --set)"),
+]
+Gates = Annotated[
+    str | None,
+    typer.Option(
+        help="With --predictions: check them against this recording set's thresholds "
+        "(e.g. claude-standin); exit 1 when below"
+    ),
 ]
 Report = Annotated[Path | None, typer.Option(help="Write the JSON report here")]
-Out = Annotated[Path | None, typer.Option(help="Write each prediction here as <set>/<id>.json")]
+Out = Annotated[
+    Path | None,
+    typer.Option(help="Write each prediction here as <eval set>/<recording set>/<id>.json"),
+]
 EvalsDir = Annotated[
-    Path, typer.Option(help="Corpus, gold, aliases and recordings (a checkout's evals/)")
+    Path,
+    typer.Option(
+        help="The eval sets, one directory each: corpus, gold, aliases and recordings "
+        "(a checkout's evals/)"
+    ),
 ]
 UpdateThresholds = Annotated[
     bool,
     typer.Option(
         "--update-thresholds",
-        help="With --record: thresholds = scores - 0.02",
+        help="Draw each recorded (or replayed) set's thresholds from its scores: for each, "
+        "the lower of Wilson's bound on the micro counts and the article bootstrap's, at "
+        "the set's level (95%), rounded down",
         rich_help_panel=MAINTENANCE,
     ),
 ]
@@ -68,21 +90,24 @@ def eval_command(
     record: Record = False,
     provider: RecordProvider = None,
     model: SetModel = None,
+    set_name: EvalSetName = None,
     predictions: Predictions = None,
+    gates: Gates = None,
     report: Report = None,
     out: Out = None,
     evals_dir: EvalsDir = DEFAULT_EVALS_DIR,
     update_thresholds: UpdateThresholds = False,
 ) -> None:
-    """Score the extractor against the eval corpus's gold records.
+    """Score the extractor against the gold records of every eval set.
 
-    Every recording set (a model's recorded answers) is replayed. The eval data is a
-    checkout's evals/: run from the checkout or pass --evals-dir.
+    Each eval set's recording sets (a model's recorded answers) are replayed. The eval
+    data is a checkout's evals/: run from the checkout or pass --evals-dir.
     """
-    if not (evals_dir / "corpus").is_dir():
+    if not evals_dir.is_dir():
         fail(
-            f"no eval data in {evals_dir.resolve()} (corpus/, gold/, aliases.json): run from "
-            "the project's checkout or pass --evals-dir DIR",
+            f"no eval data in {evals_dir.resolve()} (one directory per eval set, each with "
+            "corpus/, gold/, aliases.json): run from the project's checkout or pass "
+            "--evals-dir DIR",
             EXIT_USAGE,
         )
     # The eval stack (scipy) is half a second of start-up that other commands never need.
@@ -95,30 +120,44 @@ def eval_command(
     console = Console(width=None if sys.stdout.isatty() else 120)
     with clear_errors():
         started = time.perf_counter()
-        evalset = evals.EvalSet.load(evals_dir)
+        evalsets = evals.eval_sets(evals_dir, set_name)
         if predictions is not None:
-            score_predictions(predictions, evalset, console, report)
+            score_predictions(predictions, only(evalsets), console, report, gates)
             return
-        root = evals_dir / "recordings"
         if record:
             summarizer = summarizer_for(load_settings(provider=provider, model=model))
-            results = [evals.record_set(root, evalset, summarizer, update_thresholds)]
+            results = [evals.record_set(e, summarizer, update_thresholds) for e in evalsets]
         else:
             base = load_settings()
             results = [
-                evals.replay_set(s, evalset, summarizer_for, base)
-                for s in evals.choose(root, model)
+                evals.replay_set(s, e, summarizer_for, base, update_thresholds)
+                for e in evalsets
+                for s in evals.choose(e.recordings, model)
             ]
         show_sets(results, console, report, out)
         typer.echo(f"eval took {time.perf_counter() - started:.2f} s", err=True)
-        failed = results[0].report.failed_articles()
-        if record and failed:
-            fail(
-                f"recording incomplete: no record for {', '.join(failed)}; the set "
-                f"{results[0].recording_set.name} is unchanged",
-                EXIT_FAILED,
-            )
+        if record:
+            check_recorded(results)
         check_sets(results)
+
+
+def only(evalsets: list[EvalSet]) -> EvalSet:
+    """The one eval set predictions are scored against."""
+    if len(evalsets) != 1:
+        names = ", ".join(e.name for e in evalsets) or "none"
+        fail(f"--predictions scores one eval set: name it with --set ({names})", EXIT_USAGE)
+    return evalsets[0]
+
+
+def check_recorded(results: list[SetResult]) -> None:
+    """Exit 1 when an eval set's recording run missed articles (its set left unchanged)."""
+    incomplete = [
+        f"{r.evalset}: no record for {', '.join(failed)}; the set {r.name} is unchanged"
+        for r in results
+        if (failed := r.report.failed_articles())
+    ]
+    if incomplete:
+        fail(f"recording incomplete: {'; '.join(incomplete)}", EXIT_FAILED)
 
 
 def summarizer_for(settings: Settings) -> Summarizer:
@@ -129,15 +168,28 @@ def summarizer_for(settings: Settings) -> Summarizer:
 
 
 def score_predictions(
-    predictions: Path, evalset: EvalSet, console: Console, report: Path | None
+    predictions: Path,
+    evalset: EvalSet,
+    console: Console,
+    report: Path | None,
+    gates: str | None,
 ) -> None:
-    """Contract JSON files made elsewhere, scored as a set's records are."""
+    """Contract JSON files made elsewhere, scored as a set's records are; with `gates`,
+    checked against that recording set's thresholds."""
     from summarizer import evals
 
     scored = evals.score(evals.read_predictions(predictions, evalset.corpus), evalset)
-    evals.render(scored, console)
+    # `choose` refuses a name that matches no recording set.
+    gate = None if gates is None else evals.choose(evalset.recordings, gates)[0]
+    evals.render(scored, console, evalset.name, None if gate is None else gate.min)
+    failures = [] if gate is None else gate.below(scored.total.metrics())
     if report is not None:
-        evals.dump_json(report, scored.to_json({"predictions": str(predictions)}))
+        about = {"eval_set": evalset.name, "predictions": str(predictions), "gates": gates}
+        evals.dump_json(report, {**scored.to_json(about), "below_thresholds": failures})
+    for failure in failures:
+        typer.echo(f"summarizer: {evalset.name}/{gates}: below threshold: {failure}", err=True)
+    if failures:
+        raise typer.Exit(EXIT_FAILED)
 
 
 def show_sets(
@@ -148,14 +200,16 @@ def show_sets(
     from summarizer import evals
 
     for result in results:
-        evals.render(result.report, console, result.recording_set.model)
-    if len(results) > 1:
-        evals.render_side_by_side(results, console)
+        evals.render(result.report, console, result.name, result.recording_set.min)
+    for evalset in dict.fromkeys(r.evalset for r in results):
+        side = [r for r in results if r.evalset == evalset]
+        if len(side) > 1:
+            evals.render_side_by_side(side, console)
     if report is not None:
         evals.dump_json(report, evals.report_json(results))
     if out is not None:
         for result in results:
-            evals.save_predictions(result.report.outcomes, out / result.recording_set.name)
+            evals.save_predictions(result.report.outcomes, out / result.name)
 
 
 def check_sets(results: list[SetResult]) -> None:
@@ -163,12 +217,12 @@ def check_sets(results: list[SetResult]) -> None:
     thresholds, naming the set and what to do."""
     failed = False
     for result in results:
-        name = result.recording_set.model
+        name = result.name
         if result.report.stale_recordings():
             typer.echo(
                 f"summarizer: {name}: no recording matches the current prompts, schema or "
                 f"parameters (prompt_version {result.about['prompt_version']}); re-record with "
-                f"`{result.rerecord}` and commit evals/recordings",
+                f"`{result.rerecord}` and commit {result.recording_set.directory}",
                 err=True,
             )
             failed = True

@@ -1,11 +1,12 @@
-"""Evals: gold and corpus (`evalset`), the scorer (`scoring`), recording sets (`sets`),
-and the run (`evaluation`)."""
+"""Evals: gold and corpus (`evalset`), the scorer (`scoring`), intervals and gates
+(`intervals`), recording sets (`sets`), and the run (`evaluation`)."""
 
 from summarizer.evals.evalset import load_corpus
 from summarizer.evals.evaluation import (
     EvalSet,
     SetResult,
     dump_json,
+    eval_sets,
     read_predictions,
     record_set,
     render,
@@ -23,6 +24,7 @@ __all__ = [
     "SetResult",
     "choose",
     "dump_json",
+    "eval_sets",
     "load_corpus",
     "read_predictions",
     "record_set",

@@ -1,5 +1,6 @@
-"""The eval run: predictions for the eval corpus (from the pipeline or a directory),
-scored against gold, checked against thresholds, reported as a table and as JSON."""
+"""The eval run: predictions for each eval set's corpus (from the pipeline or a
+directory), scored against gold, checked against thresholds, reported as tables (scores
+with their intervals) and as JSON."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from rich.table import Table
 
 from summarizer.core import (
     ArticleRequest,
+    ConfigError,
     RecordingMissing,
     SummarizerError,
     SummaryRecord,
 )
 from summarizer.evals.evalset import CorpusArticle, GoldRecord, load_aliases, load_corpus, load_gold
+from summarizer.evals.intervals import LEVEL, Estimate, estimates
 from summarizer.evals.scoring import LISTS, NameMatcher, Score, score_article
 from summarizer.evals.sets import RecordingSet, for_recording
 from summarizer.extract import Summarizer, build_article
@@ -33,15 +36,38 @@ from summarizer.settings import Settings
 
 @dataclass
 class EvalSet:
+    """One eval set (`evals/<name>/`): corpus, gold, aliases, and its recording sets."""
+
+    directory: Path
     corpus: list[CorpusArticle]
     gold: dict[str, GoldRecord]
     names: NameMatcher
 
     @classmethod
-    def load(cls, evals_dir: Path) -> EvalSet:
-        corpus = load_corpus(evals_dir / "corpus")
-        gold = {a.id: load_gold(evals_dir / "gold" / f"{a.id}.json", a.text) for a in corpus}
-        return cls(corpus, gold, NameMatcher(load_aliases(evals_dir / "aliases.json")))
+    def load(cls, directory: Path) -> EvalSet:
+        corpus = load_corpus(directory / "corpus")
+        gold = {a.id: load_gold(directory / "gold" / f"{a.id}.json", a.text) for a in corpus}
+        return cls(directory, corpus, gold, NameMatcher(load_aliases(directory / "aliases.json")))
+
+    @property
+    def name(self) -> str:
+        return self.directory.name
+
+    @property
+    def recordings(self) -> Path:
+        return self.directory / "recordings"
+
+
+def eval_sets(evals_dir: Path, name: str | None = None) -> list[EvalSet]:
+    """Every eval set under `evals_dir` (a directory with `corpus/manifest.json`), by
+    name, or only the one called `name`."""
+    found = sorted(d for d in evals_dir.iterdir() if (d / "corpus" / "manifest.json").is_file())
+    if name is not None:
+        if name not in [d.name for d in found]:
+            listed = ", ".join(d.name for d in found) or "none"
+            raise ConfigError(f"no eval set {name!r} in {evals_dir} (there are: {listed})")
+        found = [evals_dir / name]
+    return [EvalSet.load(d) for d in found]
 
 
 @dataclass
@@ -62,6 +88,9 @@ class EvalReport:
     def total(self) -> Score:
         return sum(self.scores.values(), Score())
 
+    def estimates(self, level: float = LEVEL) -> dict[str, Estimate]:
+        return estimates(list(self.scores.values()), level)
+
     def stale_recordings(self) -> bool:
         return any(isinstance(o.error, RecordingMissing) for o in self.outcomes)
 
@@ -72,6 +101,8 @@ class EvalReport:
         return {
             **about,
             "micro": self.total.metrics(),
+            # The article bootstrap's 95% interval of each measured micro score.
+            "micro_interval": {n: [e.low, e.high] for n, e in self.estimates().items()},
             "articles": {
                 o.id: {
                     "metrics": self.scores[o.id].metrics(),
@@ -141,9 +172,6 @@ def save_predictions(outcomes: list[Outcome], directory: Path) -> None:
             )
 
 
-# --- Thresholds -------------------------------------------------------------------------
-
-
 # --- Recording sets ---------------------------------------------------------------------
 
 
@@ -151,16 +179,21 @@ def save_predictions(outcomes: list[Outcome], directory: Path) -> None:
 class SetResult:
     """One recording set's eval: its report, what ran, and the thresholds it missed."""
 
+    evalset: str
     recording_set: RecordingSet
     report: EvalReport
     about: dict[str, Any]
     failures: list[str]
 
     @property
+    def name(self) -> str:
+        return f"{self.evalset}/{self.recording_set.name}"
+
+    @property
     def rerecord(self) -> str:
         s = self.recording_set
         model = f" --model {s.model}" if reads_model(s.provider) else ""
-        return f"summarizer eval --record --provider {s.provider}{model}"
+        return f"summarizer eval --record --set {self.evalset} --provider {s.provider}{model}"
 
 
 def reads_model(provider: str) -> bool:
@@ -173,52 +206,67 @@ def replay_set(
     evalset: EvalSet,
     make: Callable[[Settings], Summarizer],
     base: Settings,
+    update_thresholds: bool = False,
 ) -> SetResult:
-    """Replay one set with the settings it was recorded with, scored and checked."""
+    """Replay one set with the settings it was recorded with, scored and checked; with
+    `update_thresholds`, its thresholds drawn again from the replayed scores (after a gold
+    change, say), when every article got a record."""
     started = time.perf_counter()
     summarizer = make(recording_set.replay_settings(base))
     report = score(run_pipeline(summarizer, evalset.corpus), evalset)
-    return _result(recording_set, report, summarizer, started)
+    if update_thresholds and not report.failed_articles():
+        recording_set = recording_set.with_thresholds(report.estimates(recording_set.level))
+        recording_set.save()
+    return _result(evalset, recording_set, report, summarizer, started)
 
 
-def record_set(
-    root: Path, evalset: EvalSet, summarizer: Summarizer, update_thresholds: bool
-) -> SetResult:
-    """Run the real provider over the corpus into its model's set (made if new)."""
+def record_set(evalset: EvalSet, summarizer: Summarizer, update_thresholds: bool) -> SetResult:
+    """Run the real provider over the eval set's corpus into its model's recording set
+    (made if new)."""
     started = time.perf_counter()
-    target = for_recording(root, summarizer.provider.model, summarizer.provider.name)
+    target = for_recording(evalset.recordings, summarizer.provider.model, summarizer.provider.name)
     report = score(record(summarizer, evalset.corpus, target.directory), evalset)
     if report.failed_articles():
-        return _result(target, report, summarizer, started)
+        return _result(evalset, target, report, summarizer, started)
     target = target.recorded_by(summarizer)
     if update_thresholds:
-        target = target.with_thresholds(report.total.metrics())
+        target = target.with_thresholds(report.estimates(target.level))
     target.save()
-    return _result(target, report, summarizer, started)
+    return _result(evalset, target, report, summarizer, started)
 
 
 def _result(
-    recording_set: RecordingSet, report: EvalReport, summarizer: Summarizer, started: float
+    evalset: EvalSet,
+    recording_set: RecordingSet,
+    report: EvalReport,
+    summarizer: Summarizer,
+    started: float,
 ) -> SetResult:
     about = {
+        "eval_set": evalset.name,
         "set": recording_set.name,
         "model": recording_set.model,
         "provider": summarizer.provider.name,
         "prompt_version": summarizer.prompt_version,
         "seconds": round(time.perf_counter() - started, 2),
     }
-    return SetResult(recording_set, report, about, recording_set.below(report.total.metrics()))
+    failures = recording_set.below(report.total.metrics())
+    return SetResult(evalset.name, recording_set, report, about, failures)
 
 
 # --- Report -----------------------------------------------------------------------------
 
 
-def render(report: EvalReport, console: Console, name: str = "") -> None:
+def render(
+    report: EvalReport, console: Console, name: str = "", minimums: dict[str, float] | None = None
+) -> None:
+    """Per-article entry scores, then every micro score with its interval (and the
+    threshold it is checked against, where there is one), then the articles that failed."""
     about = f"{name}: " if name else ""
     lists = Table(title=f"{about}entries: precision / recall / F1 (micro over articles)")
     lists.add_column("article")
-    for name in LISTS:
-        lists.add_column(name, justify="right")
+    for list_name in LISTS:
+        lists.add_column(list_name, justify="right")
     lists.add_column("grounded", justify="right")
     lists.add_column("valid", justify="right")
     rows = [*report.scores.items(), ("micro", report.total)]
@@ -230,41 +278,54 @@ def render(report: EvalReport, console: Console, name: str = "") -> None:
             _fmt(s.schema_valid.mean),
         )
     console.print(lists)
-    fields = Table(title=f"{about}fields of matched entries (micro)")
-    fields.add_column("field")
-    fields.add_column("score", justify="right")
-    fields.add_column("pairs", justify="right")
-    for name, tally in sorted(report.total.fields.items()):
-        fields.add_row(name, _fmt(tally.mean), str(tally.count))
-    console.print(fields)
+    console.print(_micro_table(report, f"{about}micro scores [{LEVEL:.0%} interval]", minimums))
     for outcome in report.outcomes:
         if outcome.error:
             console.print(f"[red]{outcome.id}: {outcome.error}[/red]")
 
 
+def _micro_table(report: EvalReport, title: str, minimums: dict[str, float] | None) -> Table:
+    table = Table(title=title)
+    table.add_column("score")
+    table.add_column("micro [interval]", justify="right")
+    table.add_column("counted", justify="right")
+    if minimums is not None:
+        table.add_column("threshold", justify="right")
+    fractions = report.total.fractions()
+    for name, estimate in report.estimates().items():
+        cells = [name, estimate.shown(), f"{fractions[name].trials:g}"]
+        if minimums is not None:
+            cells.append(_fmt(minimums.get(name), 3))
+        table.add_row(*cells)
+    return table
+
+
 def render_side_by_side(results: list[SetResult], console: Console) -> None:
-    table = Table(title="Recording sets side by side (micro over the corpus)")
+    """The recording sets of one eval set, one column each."""
+    table = Table(title=f"{results[0].evalset}: recording sets side by side (micro, interval)")
     table.add_column("metric")
     for result in results:
         table.add_column(result.recording_set.model, justify="right")
-    metrics = [r.report.total.metrics() for r in results]
-    for name in metrics[0]:
-        table.add_row(name, *(_fmt(m.get(name)) for m in metrics))
+    shown = [r.report.estimates() for r in results]
+    for name in results[0].report.total.metrics():
+        table.add_row(name, *(e[name].shown() if name in e else "-" for e in shown))
     console.print(table)
 
 
 def report_json(results: list[SetResult]) -> dict[str, Any]:
-    return {
-        "sets": {
-            r.recording_set.name: {**r.report.to_json(r.about), "below_thresholds": r.failures}
-            for r in results
-        },
-        "seconds": round(sum(r.about["seconds"] for r in results), 2),
-    }
+    """Per eval set, per recording set."""
+    eval_sets: dict[str, Any] = {}
+    for r in results:
+        recording_sets = eval_sets.setdefault(r.evalset, {"recording_sets": {}})["recording_sets"]
+        recording_sets[r.recording_set.name] = {
+            **r.report.to_json(r.about),
+            "below_thresholds": r.failures,
+        }
+    return {"eval_sets": eval_sets, "seconds": round(sum(r.about["seconds"] for r in results), 2)}
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def _fmt(value: float | None, places: int = 2) -> str:
+    return "-" if value is None else f"{value:.{places}f}"
 
 
 def dump_json(path: Path, data: dict[str, Any]) -> None:

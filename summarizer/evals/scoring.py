@@ -74,6 +74,22 @@ def token_f1(a: str | None, b: str | None) -> float:
 # --- Counts ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Fraction:
+    """A micro score as hits over trials, so that scores add up over articles (and
+    resampled articles) and a binomial interval applies. `empty` is the score with no
+    trials: 1.0 for precision and recall (no claim made, nothing missed), None (not
+    measured) for the fields of matched entries."""
+
+    hits: float
+    trials: float
+    empty: float | None
+
+    @property
+    def value(self) -> float | None:
+        return self.hits / self.trials if self.trials else self.empty
+
+
 @dataclass
 class ListCounts:
     tp: int = 0
@@ -83,18 +99,30 @@ class ListCounts:
     def __add__(self, other: ListCounts) -> ListCounts:
         return ListCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
-    @property
-    def precision(self) -> float:  # nothing predicted: no false claim made
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def fractions(self) -> dict[str, Fraction]:
+        """Precision, recall and F1; F1 = 2PR/(P+R) = tp / (tp + (fp + fn) / 2)."""
+        return {
+            "precision": Fraction(self.tp, self.tp + self.fp, 1.0),
+            "recall": Fraction(self.tp, self.tp + self.fn, 1.0),
+            "f1": Fraction(self.tp, self.tp + (self.fp + self.fn) / 2, 1.0),
+        }
 
     @property
-    def recall(self) -> float:  # nothing required: nothing missed
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+    def precision(self) -> float:
+        return self._value("precision")
+
+    @property
+    def recall(self) -> float:
+        return self._value("recall")
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self._value("f1")
+
+    def _value(self, measure: str) -> float:
+        value = self.fractions()[measure].value
+        assert value is not None  # a list's scores are defined with no trials
+        return value
 
 
 @dataclass
@@ -111,7 +139,11 @@ class Tally:
 
     @property
     def mean(self) -> float | None:
-        return self.total / self.count if self.count else None
+        return self.fraction.value
+
+    @property
+    def fraction(self) -> Fraction:
+        return Fraction(self.total, self.count, None)
 
 
 @dataclass
@@ -136,16 +168,19 @@ class Score:
     def tally(self, name: str, value: float) -> None:
         self.fields.setdefault(name, Tally()).add(value)
 
-    def metrics(self) -> dict[str, float | None]:
-        out: dict[str, float | None] = {}
-        for name, counts in self.lists.items():
-            out[f"{name}.precision"] = counts.precision
-            out[f"{name}.recall"] = counts.recall
-            out[f"{name}.f1"] = counts.f1
-        out.update({name: tally.mean for name, tally in sorted(self.fields.items())})
-        out["grounding_rate"] = self.grounding.mean
-        out["schema_valid_rate"] = self.schema_valid.mean
+    def fractions(self) -> dict[str, Fraction]:
+        out = {
+            f"{name}.{measure}": fraction
+            for name, counts in self.lists.items()
+            for measure, fraction in counts.fractions().items()
+        }
+        out.update({name: tally.fraction for name, tally in sorted(self.fields.items())})
+        out["grounding_rate"] = self.grounding.fraction
+        out["schema_valid_rate"] = self.schema_valid.fraction
         return out
+
+    def metrics(self) -> dict[str, float | None]:
+        return {name: fraction.value for name, fraction in self.fractions().items()}
 
 
 # --- Scoring one article --------------------------------------------------------------

@@ -1,28 +1,31 @@
-"""Recording sets: one directory of recordings per model (`evals/recordings/<slug>/`),
-with `set.toml` naming the model, the settings that shaped its requests (replayed with
-it, so the same requests are made again) and its own thresholds."""
+"""Recording sets: one directory of recordings per model and eval set
+(`evals/<eval set>/recordings/<slug>/`), with `set.toml` naming the model, the settings
+that shaped its requests (replayed with it, so the same requests are made again) and its
+own thresholds, drawn from its scores' intervals (`intervals`)."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.core import ConfigError
+from summarizer.evals.intervals import LEVEL, Estimate
 from summarizer.extract import Summarizer
 from summarizer.record import write_atomic
 from summarizer.settings import Settings
 
 SET_FILE = "set.toml"
-TOLERANCE = 0.02
 HEADER = (
-    "# A recording set: the recorded answers of one model to the requests of the eval\n"
-    "# corpus. Written by `summarizer eval --record`; thresholds (its scores minus the\n"
-    "# tolerance) by `--update-thresholds`. `settings` are replayed with the set.\n"
+    "# A recording set: the recorded answers of one model to the requests of an eval\n"
+    "# set's corpus. Written by `summarizer eval --record`; `settings` are replayed with\n"
+    "# it. `[min]` is written by `--update-thresholds`: for each score, the lower of two\n"
+    "# lower bounds at `level`, Wilson's on the micro counts and the article bootstrap's\n"
+    "# (`gate`), rounded down; see docs/annotation-guide.md, Thresholds.\n"
 )
 
 
@@ -32,10 +35,14 @@ def slug(model: str) -> str:
 
 
 class RecordingSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     model: str
     provider: str
     settings: dict[str, Any] = Field(default_factory=dict)
-    tolerance: float = TOLERANCE
+    # How `min` was drawn, said where it is read (one method so far).
+    gate: Literal["wilson-or-bootstrap"] = "wilson-or-bootstrap"
+    level: float = Field(default=LEVEL, gt=0, lt=1)
     min: dict[str, float] = Field(default_factory=dict)
     directory: Path = Field(exclude=True)
 
@@ -61,11 +68,12 @@ class RecordingSet(BaseModel):
         update = {"model": summarizer.provider.model, "provider": summarizer.provider.name}
         return self.model_copy(update={**update, "settings": shaping})
 
-    def with_thresholds(self, metrics: dict[str, float | None]) -> RecordingSet:
+    def with_thresholds(self, estimates: dict[str, Estimate]) -> RecordingSet:
+        """Each score's gate (estimated at this set's `level`); every article must still
+        give a contract-valid record."""
         minimums = {
-            name: 1.0 if name == "schema_valid_rate" else max(0.0, round(value - self.tolerance, 3))
-            for name, value in metrics.items()
-            if value is not None
+            name: 1.0 if name == "schema_valid_rate" else estimate.floor
+            for name, estimate in estimates.items()
         }
         return self.model_copy(update={"min": minimums})
 
@@ -104,7 +112,8 @@ def choose(root: Path, model: str | None) -> list[RecordingSet]:
         sets = [s for s in sets if model in (s.model, s.name) or slug(model) == s.name]
     if not sets:
         wanted = f" for model {model!r}" if model else ""
-        raise ConfigError(f"no recording set{wanted} in {root.name}/ (record one with --record)")
+        where = f"{root.parent.name}/{root.name}/"
+        raise ConfigError(f"no recording set{wanted} in {where} (record one with --record)")
     return sets
 
 

@@ -8,6 +8,7 @@ always gets an explicit base date.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -19,12 +20,24 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 # "overnight on Saturday to Sunday", "from October 17 to 30", "between 3 and 5 May"
 _INTERVAL = re.compile(r"^(?:from|between)?\s*(.+?)\s+(?:to|until|till|and|through|-|–)\s+(.+)$")
-# Qualifiers that say when within a day or period, not which one.
+# Moments of a day: "before dawn", "shortly after midnight" still name the same day.
+_MOMENT = (
+    r"(?:(?:shortly|just|soon|right|well)\s+)?(?:(?:before|after)\s+)?"
+    r"(?:dawn|daybreak|sunrise|midday|noon|dusk|sunset|nightfall|midnight)"
+)
+# Qualifiers that say when within a day or period, not which one. "day" stays in "the
+# day before yesterday", where it counts days.
 _FILLER = re.compile(
-    r"\b(?:overnight|early|late|earlier|later|mid|the|in|on|of|at|by|during|since|"
-    r"hours?|morning|afternoon|evening|night|day|around|about)\b",
+    r"\b(?:" + _MOMENT + r"|overnight|early|late|earlier|later|mid|the|in|on|of|at|by|"
+    r"during|since|hours?|morning|afternoon|evening|night|around|about|"
+    r"day(?!\s+(?:before|after)\b))\b",
     re.IGNORECASE,
 )
+# A point named within a relative period: "August last year", "Monday last week".
+_ANCHORED = re.compile(r"^(.+?)\s+((?:last|this|next|previous)\s+(?:week|month|year)|.+\bago)$")
+# A decade ("the 1990s", "the '80s") is coarser than any precision; dateparser would
+# read "1990s" as 1990 seconds before the publication date.
+_DECADE = re.compile(r"\d0s\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _BARE_DAY = re.compile(r"^\d{1,2}$")
 _PERIODS: dict[str, Precision] = {
@@ -36,6 +49,8 @@ _PERIODS: dict[str, Precision] = {
 }
 # Any fixed base will do where only absolute, year-bearing dates are resolved.
 _NO_BASE = dt.datetime(2000, 1, 1)
+
+Point = tuple[dt.date, Precision]
 
 
 def resolve_when(
@@ -49,19 +64,48 @@ def resolve_when(
     base = dt.datetime.combine(published_at, dt.time()) if published_at else _NO_BASE
     interval = _INTERVAL.match(text.lower())
     if interval:
-        first, second = interval.groups()
-        start = _point(first, base, ahead)
-        end = _interval_end(second, start, base, ahead)
+        start, end = _interval(interval[1], interval[2], base, ahead)
         if start and end:
-            return When(text=text, date=start[0], end_date=end, precision=start[1])
+            return When(text=text, date=start[0], end_date=end[0], precision=start[1])
     point = _point(text, base, ahead)
     if point is None:
         return When(text=text, date=None, end_date=None, precision="unknown")
     return When(text=text, date=point[0], end_date=None, precision=point[1])
 
 
-def _point(expression: str, base: dt.datetime, ahead: bool) -> tuple[dt.date, Precision] | None:
-    core = " ".join(_FILLER.sub(" ", expression).split())
+def _interval(
+    first: str, second: str, base: dt.datetime, ahead: bool
+) -> tuple[Point | None, Point | None]:
+    """A bare day number takes its month from the other end: "October 17 to 30",
+    "between 3 and 5 May"."""
+    start = None if _BARE_DAY.match(_core(first)) else _point(first, base, ahead)
+    end = None if _BARE_DAY.match(_core(second)) else _point(second, base, ahead)
+    if start is None and end is not None:
+        start = _on_day(end, first)
+    if end is None and start is not None:
+        end = _on_day(start, second)
+    return start, end
+
+
+def _on_day(point: Point, expression: str) -> Point | None:
+    """The day `expression` numbers, in the month of `point`."""
+    core = _core(expression)
+    if not _BARE_DAY.match(core):
+        return None
+    try:
+        return point[0].replace(day=int(core)), "day"
+    except ValueError:
+        return None
+
+
+def _core(expression: str) -> str:
+    return " ".join(_FILLER.sub(" ", expression).split())
+
+
+def _point(expression: str, base: dt.datetime, ahead: bool) -> Point | None:
+    core = _core(expression)
+    if not core or _DECADE.search(core):
+        return None
     weekday = _WEEKDAY.fullmatch(core)
     if weekday:
         return _nearest_weekday(base.date(), WEEKDAYS.index(weekday.group(1).lower()), ahead), "day"
@@ -74,11 +118,22 @@ def _point(expression: str, base: dt.datetime, ahead: bool) -> tuple[dt.date, Pr
             "RETURN_TIME_AS_PERIOD": True,
         },
     )
-    data = parser.get_date_data(core) if core else None
-    if data is None or data.date_obj is None:
-        return None
+    data = parser.get_date_data(core)
+    if data.date_obj is None:
+        anchored = _ANCHORED.match(core)
+        return _within(anchored[1], anchored[2], base, ahead) if anchored else None
     precision = _PERIODS.get(data.period or "day", "day")
     return _period_start(data.date_obj.date(), precision), precision
+
+
+def _within(inner: str, period: str, base: dt.datetime, ahead: bool) -> Point | None:
+    """`inner` as the last such point on or before the end of `period`: dateparser reads
+    "last year" and "August" but not "August last year"."""
+    anchor = _point(period, base, ahead)
+    if anchor is None or anchor[1] == "day":
+        return None
+    end = dt.datetime.combine(_period_end(*anchor), dt.time())
+    return _point(inner, end, ahead=False)
 
 
 def _nearest_weekday(base: dt.date, weekday: int, ahead: bool) -> dt.date:
@@ -98,15 +153,11 @@ def _period_start(day: dt.date, precision: Precision) -> dt.date:
     return day
 
 
-def _interval_end(
-    expression: str, start: tuple[dt.date, Precision] | None, base: dt.datetime, ahead: bool
-) -> dt.date | None:
-    if start is None:
-        return None
-    if _BARE_DAY.match(expression.strip()):  # "October 17 to 30": the month carries over
-        try:
-            return start[0].replace(day=int(expression))
-        except ValueError:
-            return None
-    end = _point(expression, base, ahead)
-    return end[0] if end else None
+def _period_end(start: dt.date, precision: Precision) -> dt.date:
+    if precision == "year":
+        return start.replace(month=12, day=31)
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if precision == "week":
+        return start + dt.timedelta(days=6)
+    return start

@@ -16,8 +16,8 @@ from summarizer.settings import Settings
 
 
 def corpus_beside(directory: Path) -> Path:
-    """The corpus a set was recorded from: `summarizer eval` keeps sets in
-    `<evals>/recordings/<set>/`, beside `<evals>/corpus/`."""
+    """The corpus a set was recorded from: `summarizer eval` keeps recording sets in
+    `<evals>/<eval set>/recordings/<set>/`, beside `<evals>/<eval set>/corpus/`."""
     return directory.resolve().parent.parent / "corpus"
 
 

@@ -98,7 +98,7 @@ class Misses:
         listed = sorted(dates.items(), key=lambda item: item[0].short)
         ids = [f"{n.short} ({days(d)})" for n, d in listed if n.corpus_id]
         others = [f"{n.short} ({days(d)})" for n, d in listed if not n.corpus_id]
-        where = f"{self.corpus.parent.name}/{self.corpus.name}"
+        where = "/".join(self.corpus.parts[-3:])  # evals/<eval set>/corpus
         known = ([f"the eval corpus ({where}) articles " + ", ".join(ids)] if ids else []) + others
         if self.empty:
             return "no recordings for replay in the directory SUMMARIZER_RECORDINGS_DIR names"

@@ -194,7 +194,7 @@ def no_recording_set(directory: Path) -> ConfigError:
     server-side detail, which an API answer leaves out)."""
     return ConfigError(
         "no recording set for the replay provider: set SUMMARIZER_RECORDINGS_DIR to one "
-        "(a checkout's evals/recordings/claude-standin) or run from the checkout",
+        "(a checkout's evals/seed/recordings/claude-standin) or run from the checkout",
         f"looked in {directory.resolve()}",
     )
 
@@ -249,7 +249,7 @@ register(
         identify=_recorded,
         summary="answers each request with a real model's recorded answer to it (no key)",
         needs="no key: it answers only its recorded articles, by default the eval corpus "
-        "(evals/corpus)",
+        "(evals/seed/corpus)",
         settings=("recordings_dir",),
         available=lambda s: s.recordings_dir.is_dir(),
     )

@@ -115,7 +115,7 @@ def test_replay_outside_a_checkout_says_where_it_looked(
     code, _, stderr = run("summarize", str(news), "--provider", "replay")
     assert code == 2
     one_line_error(stderr, "SUMMARIZER_RECORDINGS_DIR")
-    assert str((tmp_path / "evals" / "recordings" / "claude-standin").resolve()) in stderr
+    assert str((tmp_path / "evals" / "seed" / "recordings" / "claude-standin").resolve()) in stderr
 
 
 def test_missing_key_is_a_configuration_error(news: Path) -> None:

@@ -13,7 +13,7 @@ from summarizer.evals.sets import discover
 from summarizer.record.recording import load_recordings
 from tests.paths import EVALS, RECORDINGS
 
-SETS = discover(EVALS / "recordings")
+SETS = discover(RECORDINGS.parent)
 SECRETS = re.compile(r"sk-[A-Za-z0-9]|bearer\s|authorization|api[_-]?key|x-api-key", re.IGNORECASE)
 
 
@@ -23,18 +23,14 @@ def test_replay_eval_meets_its_thresholds(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report.json").read_text())
-    assert (
-        set(report["sets"])
-        == {s.name for s in SETS}
-        >= {
-            "claude-standin",
-            "smollm2-135m-instruct-q4-1",
-        }
-    )
-    for scored in report["sets"].values():
+    seed = report["eval_sets"]["seed"]["recording_sets"]
+    assert set(seed) == {s.name for s in SETS} >= {"claude-standin", "smollm2-135m-instruct-q4-1"}
+    for scored in seed.values():
         assert scored["provider"] == "replay" and scored["below_thresholds"] == []
         assert scored["micro"]["schema_valid_rate"] == 1.0
         assert set(scored["articles"]) == {"000", "001", "002", "003", "004"}
+        low, high = scored["micro_interval"]["actors.f1"]
+        assert low <= scored["micro"]["actors.f1"] <= high
 
 
 def test_recordings_name_a_real_model_and_hold_no_secret() -> None:

@@ -5,9 +5,9 @@ import pytest
 
 from summarizer.core import ConfigError
 from summarizer.evals.evalset import load_corpus, load_gold
-from tests.paths import EVALS
+from tests.paths import SEED
 
-CORPUS = load_corpus(EVALS / "corpus")
+CORPUS = load_corpus(SEED / "corpus")
 TEXT = {a.id: a.text for a in CORPUS}
 
 
@@ -18,13 +18,13 @@ def test_corpus_matches_the_manifest() -> None:
 
 @pytest.mark.parametrize("article_id", sorted(TEXT))
 def test_every_gold_file_loads_with_exact_quotes(article_id: str) -> None:
-    gold = load_gold(EVALS / "gold" / f"{article_id}.json", TEXT[article_id])
+    gold = load_gold(SEED / "gold" / f"{article_id}.json", TEXT[article_id])
     assert gold.article.id == article_id
     assert gold.actors and gold.events
 
 
 def test_trailing_story_dates_stay_unresolved() -> None:
-    gold = load_gold(EVALS / "gold" / "004.json", TEXT["004"])
+    gold = load_gold(SEED / "gold" / "004.json", TEXT["004"])
     teaser = TEXT["004"].index("UN chief expresses deep concern")
     for item in [*gold.events, *gold.threats]:
         if item.evidence[0].start is not None and item.evidence[0].start > teaser and item.when:
@@ -32,7 +32,7 @@ def test_trailing_story_dates_stay_unresolved() -> None:
 
 
 def shifted(tmp_path: Path, edit: str) -> Path:
-    data = json.loads((EVALS / "gold" / "000.json").read_text(encoding="utf-8"))
+    data = json.loads((SEED / "gold" / "000.json").read_text(encoding="utf-8"))
     evidence = data["actors"][0]["evidence"][0]
     if edit == "offset":
         evidence["start"] += 1

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 from summarizer.core import DraftRecord, ProviderError
 from summarizer.evals import evaluation
+from summarizer.evals.evaluation import EvalSet
 from summarizer.evals.sets import load_set
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
@@ -18,7 +19,7 @@ from summarizer.settings import Settings
 from tests.cli.invoke import one_line_error
 from tests.evalhelp import EVALSET, as_prediction
 from tests.fakes import FakeProvider
-from tests.paths import EVALS
+from tests.paths import SEED
 
 
 def write_gold_predictions(directory: Path) -> None:
@@ -74,8 +75,7 @@ def test_cli_outside_a_checkout_says_where_it_looked(tmp_path: Path) -> None:
 
 def test_cli_scores_a_predictions_directory(tmp_path: Path) -> None:
     write_gold_predictions(tmp_path / "p")
-    evals = tmp_path / "evals"
-    shutil.copytree(EVALS, evals, ignore=shutil.ignore_patterns("recordings"))
+    evals = copy_evals(tmp_path)
     result = CliRunner().invoke(
         app,
         [
@@ -94,20 +94,23 @@ def test_cli_scores_a_predictions_directory(tmp_path: Path) -> None:
     assert set(report["articles"]) == {"000", "001", "002", "003", "004"}
 
 
-def make_set(evals: Path, draft: DraftRecord, model: str, **minimums: float) -> Path:
-    """A recording set made by recording a fake model over the corpus."""
+def make_set(
+    evals: Path, draft: DraftRecord, model: str, eval_set: str = "seed", **minimums: float
+) -> Path:
+    """A recording set made by recording a fake model over an eval set's corpus."""
     settings = Settings(cache_dir=evals / "cache")
     fake = FakeProvider(draft)
     fake.model = model
     summarizer = Summarizer(fake, load_prompts(), None, settings)
-    result = evaluation.record_set(evals / "recordings", EVALSET, summarizer, True)
+    result = evaluation.record_set(EvalSet.load(evals / eval_set), summarizer, True)
     result.recording_set.model_copy(update={"min": minimums or result.recording_set.min}).save()
     return result.recording_set.directory
 
 
 def copy_evals(tmp_path: Path) -> Path:
+    """An evals directory holding a copy of the seed set without its recordings."""
     evals = tmp_path / "evals"
-    shutil.copytree(EVALS, evals, ignore=shutil.ignore_patterns("recordings"))
+    shutil.copytree(SEED, evals / "seed", ignore=shutil.ignore_patterns("recordings"))
     return evals
 
 
@@ -135,14 +138,15 @@ def test_cli_replays_every_set_side_by_side_and_one_by_model(
     # The report is the output (`summarizer eval > eval.txt`); notices stay on stderr.
     assert "side by side" in result.stdout and "side by side" not in result.stderr
     assert "eval took" in result.stderr and "eval took" not in result.stdout
-    sets = json.loads(report.read_text())["sets"]
+    sets = json.loads(report.read_text())["eval_sets"]["seed"]["recording_sets"]
     assert set(sets) == {"model-a", "model-b"}
     assert sets["model-a"]["provider"] == "replay" and sets["model-a"]["model"] == "model-a"
     assert set(sets["model-b"]["articles"]) == {"000", "001", "002", "003", "004"}
     one = CliRunner().invoke(
         app, ["eval", "--evals-dir", str(evals), "--model", "model-b", "--report", str(report)]
     )
-    assert one.exit_code == 0 and set(json.loads(report.read_text())["sets"]) == {"model-b"}
+    replayed = json.loads(report.read_text())["eval_sets"]["seed"]["recording_sets"]
+    assert one.exit_code == 0 and set(replayed) == {"model-b"}
     none = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals), "--model", "gpt-9"])
     assert none.exit_code == 2 and "no recording set for model 'gpt-9'" in none.stderr
 
@@ -157,7 +161,7 @@ def test_cli_says_how_to_re_record_when_recordings_are_stale(
     load_set(directory).model_copy(update={"provider": "local"}).save()
     result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals)])
     assert result.exit_code == 1
-    assert "re-record with `summarizer eval --record --provider local`" in result.stderr
+    assert "re-record with `summarizer eval --record --set seed --provider local`" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -168,7 +172,7 @@ def test_cli_fails_when_a_set_is_below_its_thresholds(
     make_set(evals, draft_000, "weak", **{"threats.recall": 0.9})
     result = CliRunner().invoke(app, ["eval", "--evals-dir", str(evals)])
     assert result.exit_code == 1
-    assert "weak: below threshold: threats.recall" in result.stderr
+    assert "seed/weak: below threshold: threats.recall" in result.stderr
 
 
 def test_an_incomplete_recording_run_leaves_the_set_as_it_was(
@@ -180,6 +184,6 @@ def test_an_incomplete_recording_run_leaves_the_set_as_it_was(
     settings = Settings(cache_dir=tmp_path / "cache")
     failing = FakeProvider(draft_000, draft_000, ProviderError("endpoint down"))
     summarizer = Summarizer(failing, load_prompts(), None, settings)
-    result = evaluation.record_set(evals / "recordings", EVALSET, summarizer, True)
+    result = evaluation.record_set(EvalSet.load(evals / "seed"), summarizer, True)
     assert result.report.failed_articles() == ["002", "003", "004"]
     assert {p.name: p.read_text() for p in directory.iterdir()} == before

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.core import ConfigError
+from summarizer.evals.intervals import Estimate
 from summarizer.evals.sets import RecordingSet, choose, load_set, slug
 from summarizer.settings import Settings
 
@@ -14,15 +15,17 @@ def test_slugs_are_directory_names() -> None:
 
 
 def test_a_set_round_trips_and_checks_its_thresholds(tmp_path: Path) -> None:
-    metrics: dict[str, float | None] = {
-        "actors.f1": 0.5,
-        "schema_valid_rate": 1.0,
-        "threats.action_similarity": None,
+    """A threshold is the score's gate; every article must still give a valid record."""
+    estimates = {
+        "actors.f1": Estimate(value=0.5, low=0.45, high=0.55, floor=0.48),
+        "schema_valid_rate": Estimate(value=1.0, low=1.0, high=1.0, floor=0.565),
     }
     made = RecordingSet(model="m", provider="openai", directory=tmp_path / "m")
-    made.with_thresholds(metrics).save()
+    made.with_thresholds(estimates).save()
     loaded = load_set(tmp_path / "m")
     assert loaded.min == {"actors.f1": 0.48, "schema_valid_rate": 1.0}
+    assert (loaded.gate, loaded.level) == ("wilson-or-bootstrap", 0.95)
+    metrics: dict[str, float | None] = {"actors.f1": 0.5, "schema_valid_rate": 1.0}
     assert loaded.below(metrics) == []
     assert loaded.below({"actors.f1": 0.4, "schema_valid_rate": None}) == [
         "actors.f1 = 0.400, below the threshold 0.480",
@@ -48,4 +51,8 @@ def test_a_broken_or_missing_set_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "set.toml").write_text("model = ")
     with pytest.raises(ConfigError, match="unreadable recording set bad"):
+        choose(tmp_path, None)
+    # A key it no longer has (the old fixed `tolerance`) is refused, not ignored.
+    (tmp_path / "bad" / "set.toml").write_text('model = "m"\nprovider = "local"\ntolerance = 0.02')
+    with pytest.raises(ConfigError, match="tolerance"):
         choose(tmp_path, None)

