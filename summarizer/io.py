@@ -97,6 +97,13 @@ def iter_results(path: Path) -> Iterator[ResultLine]:
         yield parse_line(raw, f"{path}:{number}")
 
 
+def iter_models(path: Path, model: type[M]) -> Iterator[M]:
+    """The whole lines of a JSONL file, each as `model`. Lines end at a newline only: JSON
+    leaves U+2028 or U+0085 in a string unescaped, and `str.splitlines` would cut there."""
+    for _, raw in _lines(path):
+        yield model.model_validate_json(raw)
+
+
 def done_ids(path: Path) -> dict[str, bool]:
     """Ids in a results file, each with whether its line is a record (not an error).
     A line that is no result line is passed over: its article runs again."""

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from summarizer.batch import BatchItem, item_for, run_batch, unique, unread_line
 from summarizer.core import ArticleRequest, ReadArticle
 from summarizer.extract import Summarizer
-from summarizer.io import ResultFile, done_ids, public_message
+from summarizer.io import ResultFile, done_ids, iter_models, public_message
 from summarizer.pages import Limits
 from summarizer.record import write_atomic
 
@@ -104,15 +104,13 @@ class JobStore:
         neither loses nor repeats an article."""
         inputs = self._dir(job_id) / "input.jsonl"
         if not inputs.exists():
-            given = (self._dir(job_id) / "given.jsonl").read_text(encoding="utf-8")
-            articles = [ArticleRequest.model_validate_json(line) for line in given.splitlines()]
+            articles = list(iter_models(self._dir(job_id) / "given.jsonl", ArticleRequest))
             items = unique(self._read(articles))
             unread = [unread_line(i).model_dump_json() + "\n" for i in items if i.request is None]
             write_atomic(self.results_path(job_id), "".join(unread))
             read = [i.request.model_dump_json() + "\n" for i in items if i.request is not None]
             write_atomic(inputs, "".join(read))
-        lines = inputs.read_text(encoding="utf-8").splitlines()
-        return [item_for(ReadArticle.model_validate_json(line)) for line in lines]
+        return [item_for(read) for read in iter_models(inputs, ReadArticle)]
 
     def _read(self, articles: list[ArticleRequest]) -> list[BatchItem]:
         """The articles read, each named by its place in the batch (an error line says

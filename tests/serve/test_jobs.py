@@ -155,3 +155,14 @@ def test_a_job_stopped_while_reading_reads_again_without_a_second_line(
 
 def fetched() -> list[ArticleRequest]:
     return [ArticleRequest(url=REFUSED_URL, fetch=True, id="f")]
+
+
+def test_a_text_with_a_unicode_line_separator_stays_one_article(
+    settings: Settings, fake: FakeProvider
+) -> None:
+    """JSON leaves U+2028 and U+0085 unescaped: the job's files are split at newlines only."""
+    articles = [{"text": f"{TEXT}\u2028More.", "id": "ls"}, {"text": f"{TEXT}\x85", "id": "nel"}]
+    with make_client(settings, fake) as client:
+        accepted = client.post("/v1/batches", json={"articles": articles})
+        status = wait_for(client, accepted.json()["id"])
+    assert (status["status"], status["done"], status["ok"]) == ("done", 2, 2)
