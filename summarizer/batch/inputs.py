@@ -129,7 +129,8 @@ def _read_article(
 
 
 def _read_jsonl(path: Path, published_at: dt.date | None) -> list[BatchItem]:
-    lines = decode(_read_bytes(path), str(path)).splitlines()
+    # Newlines only: JSON may leave U+2028 or U+0085 unescaped, where splitlines would cut.
+    lines = decode(_read_bytes(path), str(path)).split("\n")
     return [
         _read_line(line, f"{path}:{number}", published_at)
         for number, line in enumerate(lines, 1)

@@ -177,7 +177,7 @@ class OpenAIProvider:
             return {}
         content = self._call(self._client.files.content, state.output_file).text
         answers: dict[str, Any] = {}
-        for line in content.splitlines():
+        for line in content.split("\n"):  # newlines only: JSON may hold U+2028 raw
             try:  # a partial output file ends in a torn line: the items after it are missing
                 item = json.loads(line)
                 response = item.get("response") or {}

@@ -218,3 +218,12 @@ def test_batch_help_names_every_input_kind() -> None:
     flat = re.sub(r"\s+", " ", result.stdout)
     for kind in (".txt", ".json", ".html", ".jsonl", "manifest.json", "--published-at"):
         assert kind in flat
+
+
+def test_a_jsonl_line_with_a_unicode_line_separator_is_one_article(tmp_path: Path) -> None:
+    """JSON may leave U+2028 and U+0085 unescaped in a string: lines end at newlines only."""
+    lines = [{"id": "a", "text": "One\u2028two."}, {"id": "b", "text": "Three\x85four."}]
+    body = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    (tmp_path / "odd.jsonl").write_text(body, encoding="utf-8")
+    items = read_inputs([tmp_path / "odd.jsonl"])
+    assert [(i.id, i.error) for i in items] == [("a", None), ("b", None)]
