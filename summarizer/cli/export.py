@@ -26,6 +26,6 @@ def export(results: Results, out: Out, format: Format = "parquet", force: Force 
     from summarizer.corpus import export_results
 
     with clear_errors():
-        stats = export_results(results, out, format, force=force)
-    counts = ", ".join(f"{n} {table}" for table, n in stats.rows.items())
+        rows = export_results(results, out, format, force=force)
+    counts = ", ".join(f"{n} {table}" for table, n in rows.items())
     typer.echo(f"wrote {out} ({format}): {counts}")

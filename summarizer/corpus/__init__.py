@@ -2,6 +2,6 @@
 spreadsheet (`export`). Canonical actors and a threat ledger across articles will live
 here too, as more columns keyed the same way."""
 
-from summarizer.corpus.export import TABLES, ExportStats, export_results
+from summarizer.corpus.export import TABLES, export_results
 
-__all__ = ["TABLES", "ExportStats", "export_results"]
+__all__ = ["TABLES", "export_results"]

@@ -18,7 +18,6 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, get_args
 
@@ -118,16 +117,11 @@ CSV_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class ExportStats:
-    rows: dict[str, int]
-    files: list[Path]
-
-
-def export_results(results: Path, out: Path, fmt: str, *, force: bool = False) -> ExportStats:
-    """Write the tables of `results` into the directory `out` as `fmt`. A directory with
-    files in it is refused unless `force`, which replaces the tables' files only; every
-    file is written aside first, so a failure leaves `out` as it was."""
+def export_results(results: Path, out: Path, fmt: str, *, force: bool = False) -> dict[str, int]:
+    """Write the tables of `results` into the directory `out` as `fmt`; the rows of each
+    table. A directory with files in it is refused unless `force`, which replaces the
+    tables' files only; every file is written aside first, so a failure leaves `out` as
+    it was."""
     chosen = _format(fmt)
     _check_paths(results, out, force)
     try:
@@ -156,7 +150,7 @@ def _check_paths(results: Path, out: Path, force: bool) -> None:
         )
 
 
-def _export(results: Path, out: Path, fmt: ExportFormat) -> ExportStats:
+def _export(results: Path, out: Path, fmt: ExportFormat) -> dict[str, int]:
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=parent, prefix=f".{out.name}.export-") as tmp:
@@ -170,7 +164,7 @@ def _export(results: Path, out: Path, fmt: ExportFormat) -> ExportStats:
         out.mkdir(parents=True, exist_ok=True)
         for name in names:
             os.replace(work / name, out / name)
-    return ExportStats(rows=rows, files=[out / name for name in names])
+    return rows
 
 
 def _write_rows(results: Path, work: Path) -> dict[str, int]:
@@ -301,4 +295,6 @@ def _literal(text: str) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
