@@ -1,5 +1,5 @@
-"""Command line: one module per command (summarize, batch, eval, view, serve, schema,
-providers, cache) over `common`."""
+"""Command line: one module per command (summarize, batch, export, eval, view, serve,
+schema, providers, cache) over `common`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ import typer
 
 # Each command imports the stages it uses when it runs: `--help` needs none of them, and a
 # cache hit needs neither the model nor an SDK, nor instructor.
-from summarizer.cli import batch, cache, eval, providers, schema, serve, summarize, view
+from summarizer.cli import (
+    batch,
+    cache,
+    eval,
+    export,
+    providers,
+    schema,
+    serve,
+    summarize,
+    view,
+)
 
 HELP = (
     "Turn news articles into structured, evidence-grounded JSON with an LLM: who, what, "
@@ -48,6 +58,7 @@ def main(
 
 app.command()(summarize.summarize)
 app.command()(batch.batch)
+app.command()(export.export)
 app.command("eval")(eval.eval_command)
 app.command()(view.view)
 app.command()(serve.serve)

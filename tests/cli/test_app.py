@@ -10,11 +10,12 @@ from pathlib import Path
 from summarizer.core import SummaryRecord
 from tests.cli.invoke import one_line_error, run
 
-COMMANDS = ["summarize", "batch", "eval", "view", "serve", "schema", "providers", "cache"]
+COMMANDS = ["summarize", "batch", "export", "eval", "view", "serve", "schema", "providers", "cache"]
 # What a command imports when it runs, never before: `--help` and a cache hit stay fast.
 HEAVY = {
     "pydantic", "pydantic_settings", "rich", "instructor", "openai", "httpx", "httpx2",
     "scipy", "uvicorn", "fastapi", "trafilatura", "diskcache", "dateparser", "jinja2", "ray",
+    "duckdb",
 }  # fmt: skip
 IMPORTED = """
 import json, sys
