@@ -14,7 +14,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from summarizer.core import Event, Precision, SummaryRecord, When
 from summarizer.view.highlight import LISTS, highlighted, item_evidence, spans
 
-
 TITLE_CHARS = 120  # an article's first line as its heading is cut to this length
 
 
