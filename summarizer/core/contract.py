@@ -52,6 +52,14 @@ class Evidence(Strict):
 Support = Annotated[
     list[Evidence], Field(description="Quotes from the article that support the entry.")
 ]
+OtherStory = Annotated[
+    bool,
+    Field(
+        description="True when the item comes from another story on the page (a teaser after "
+        "the article), not from the article itself; its relative dates are then not resolved. "
+        "False in records made before it was kept."
+    ),
+]
 
 
 class Grounded(Protocol):
@@ -176,6 +184,7 @@ class Event(Strict):
         description="Casualties as the article states them ('three killed'); null if it "
         "states none."
     )
+    other_story: OtherStory = False
     evidence: Support
 
 
@@ -209,6 +218,7 @@ class Threat(Strict):
         description="When the threat was made (not when it would be carried out); null when "
         "the article gives no time."
     )
+    other_story: OtherStory = False
     evidence: Support
 
 

@@ -97,7 +97,7 @@ def assemble(draft: DraftRecord, article: Article, piece: Piece) -> Findings:
     ]
     events = [
         Event(
-            **d.model_dump(exclude={"when", "evidence", "other_story"}),
+            **d.model_dump(exclude={"when", "evidence"}),
             when=a.when(label("event", d.description), d, ahead=d.status == "planned"),
             evidence=a.evidence(label("event", d.description), d.evidence),
         )
@@ -105,7 +105,7 @@ def assemble(draft: DraftRecord, article: Article, piece: Piece) -> Findings:
     ]
     threats = [
         Threat(
-            **d.model_dump(exclude={"when", "evidence", "other_story"}),
+            **d.model_dump(exclude={"when", "evidence"}),
             when=a.when(label("threat", d.action), d),
             evidence=a.evidence(label("threat", d.action), d.evidence),
         )

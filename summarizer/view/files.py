@@ -111,6 +111,7 @@ def write_pages(
     for entry in entries:
         if entry.record is not None and entry.page is not None:
             page = out / entry.page
-            write_atomic(page, render_record(entry.record, text_for(entry.record)))
+            html = render_record(entry.record, text_for(entry.record), index=written[0].name)
+            write_atomic(page, html)
             written.append(page)
     return written

@@ -125,3 +125,4 @@ def test_items_from_another_story_keep_their_relative_dates_unresolved(
     assert (undated.when.date, undated.when.precision) == (None, "unknown")  # type: ignore[union-attr]
     assert absolute.when.date == dt.date(2023, 10, 26)  # type: ignore[union-attr]
     assert any("from another story" in w for w in record.warnings)
+    assert undated.other_story and absolute.other_story  # the mark is kept for readers

@@ -3,14 +3,15 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.core import SummaryRecord, When
+from summarizer.core import Precision, SummaryRecord, When
 from summarizer.extract.grounding import Grounder
 from summarizer.extract.pipeline import Summarizer
 from summarizer.view import render_index, render_record
-from summarizer.view.page import IndexEntry
+from summarizer.view.page import IndexEntry, at_precision, when_shown
 from tests.conftest import corpus_article
 from tests.view.marks import Marks, check_highlights
 
@@ -128,3 +129,93 @@ def test_cli_view_of_a_file_that_is_not_a_record_is_one_clear_line(tmp_path: Pat
         app, ["view", str(tmp_path / "none.json"), "-o", str(tmp_path / "y.html")]
     )
     assert missing.exit_code == 2 and "cannot read" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "shown"),
+    [
+        (dt.date(2025, 6, 15), "day", "15 June 2025"),
+        (dt.date(2025, 6, 16), "week", "week of 16 June 2025"),
+        (dt.date(2025, 6, 1), "month", "June 2025"),
+        (dt.date(2003, 1, 1), "year", "2003"),
+        (None, "unknown", None),
+    ],
+)
+def test_dates_show_at_their_precision(
+    date: dt.date | None, precision: Precision, shown: str | None
+) -> None:
+    assert at_precision(date, precision) == shown
+
+
+def test_an_interval_shows_both_ends_and_an_unresolved_date_none() -> None:
+    interval = When(
+        text="in 2003 and 2004",
+        date=dt.date(2003, 1, 1),
+        end_date=dt.date(2004, 1, 1),
+        precision="year",
+    )
+    assert when_shown(interval) == "2003 to 2004"
+    unresolved = When(text="on Thursday", date=None, end_date=None, precision="unknown")
+    assert when_shown(unresolved) is None and when_shown(None) is None
+
+
+def test_the_page_leads_with_title_date_summary_then_threats(summarizer: Summarizer) -> None:
+    record, text = record_for(summarizer)
+    page = render_record(record, text)
+    first_line = text.splitlines()[0]
+    title = re.search(r"<h1>(.*)</h1>", page)
+    assert title and first_line.startswith(title.group(1).removesuffix(" …").replace("&#39;", "'"))
+    order = [
+        page.index(s)
+        for s in (
+            "<h1>",
+            "15 June 2025",
+            'id="summary"',
+            'id="threats"',
+            "in date order",
+            'id="article"',
+        )
+    ]
+    assert order == sorted(order)
+    titled = record.model_copy(
+        update={"article": record.article.model_copy(update={"title": "Iraq warned"})}
+    )
+    assert "<h1>Iraq warned</h1>" in render_record(titled, text)
+    assert f"<h1>{record.article.id}</h1>" in render_record(record, None)  # no text, no line
+
+
+def test_events_highlights_start_switched_off_the_others_on(summarizer: Summarizer) -> None:
+    record, text = record_for(summarizer)
+    page = render_record(record, text)
+    boxes = dict(re.findall(r'<input type="checkbox" id="show-(\w+)"( checked)?>', page))
+    assert boxes == {
+        "actors": " checked",
+        "locations": " checked",
+        "events": "",
+        "threats": " checked",
+    }
+
+
+def test_threats_from_another_story_are_marked_on_their_card(summarizer: Summarizer) -> None:
+    record, text = record_for(summarizer)
+    teaser = record.threats[0].model_copy(update={"other_story": True, "action": "a teaser's"})
+    page = render_record(record.model_copy(update={"threats": [record.threats[0], teaser]}), text)
+    cards = re.findall(r'<div class="threat( other-story)?" data-item="threats-\d">', page)
+    assert cards == ["", " other-story"]
+    assert page.count("from another story on the page</span>") == 1
+
+
+def test_pages_of_a_results_file_link_back_to_the_index(
+    summarizer: Summarizer, tmp_path: Path
+) -> None:
+    record, _ = record_for(summarizer)
+    (tmp_path / "results.jsonl").write_text(record.model_dump_json() + "\n")
+    site = tmp_path / "site"
+    assert (
+        CliRunner()
+        .invoke(app, ["view", str(tmp_path / "results.jsonl"), "-o", str(site)])
+        .exit_code
+        == 0
+    )
+    assert '<a id="back" href="index.html">' in (site / "000.html").read_text()
+    assert 'id="back"' not in render_record(record, None)  # a lone page has no index
