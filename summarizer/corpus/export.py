@@ -80,6 +80,7 @@ TABLES: dict[str, Columns] = {
         **WHEN,
         "status": "VARCHAR",
         "casualties": "VARCHAR",
+        "other_story": "BOOLEAN",
     },
     "threats": {
         **ITEM_KEY,
@@ -91,6 +92,7 @@ TABLES: dict[str, Columns] = {
         "action_type": "VARCHAR",
         "conditional": "BOOLEAN",
         **WHEN,
+        "other_story": "BOOLEAN",
     },
     "evidence": {
         **ARTICLE_KEY,
