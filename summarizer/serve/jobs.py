@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -83,18 +84,15 @@ class JobStore:
     def _run(self, job_id: str, summarizer: Summarizer) -> None:
         self._write_state(job_id, status="running")
         try:
-            items = self._read_once(job_id)
+            items = self._read_once(job_id)  # before the results file is opened: it rewrites it
+            results = ResultFile(self.results_path(job_id))
+            try:
+                run_batch(summarizer, items, results, concurrency=self.concurrency)
+            finally:
+                results.close()
+            self._write_state(job_id, status="done")
         except Exception as exc:  # the job's state must say so, not die with the thread
             self._write_state(job_id, status="failed", message=public_message(exc))
-            return
-        results = ResultFile(self.results_path(job_id))
-        try:
-            run_batch(summarizer, items, results, concurrency=self.concurrency)
-            self._write_state(job_id, status="done")
-        except Exception as exc:
-            self._write_state(job_id, status="failed", message=public_message(exc))
-        finally:
-            results.close()
 
     def _read_once(self, job_id: str) -> list[BatchItem]:
         """The job's articles, read: the first run reads them, writes each unreadable one
@@ -135,13 +133,16 @@ class JobStore:
         ok = sum(done.values())
         return JobStatus(**state, done=len(done), ok=ok, failed=len(done) - ok)
 
+    def statuses(self) -> Iterator[JobStatus]:
+        """Every job in the store, as `status` reports it, in the order of their ids."""
+        for path in sorted(self.directory.glob("*/job.json")):
+            status = self.status(path.parent.name)
+            if status is not None:
+                yield status
+
     def resume_unfinished(self, summarizer: Summarizer) -> list[str]:
         """Queue again every job a stopped server left queued or running."""
-        unfinished = [
-            s.id
-            for p in sorted(self.directory.glob("*/job.json"))
-            if (s := self.status(p.parent.name)) and s.status in ("queued", "running")
-        ]
+        unfinished = [s.id for s in self.statuses() if s.status in ("queued", "running")]
         for job_id in unfinished:
             self.submit(job_id, summarizer)
         return unfinished

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from summarizer.serve import context
 from summarizer.serve.deps import ServiceDep
-from summarizer.serve.jobs import JobState, JobStatus
+from summarizer.serve.jobs import JobState
 from summarizer.serve.service import Service
 
 log = logging.getLogger("summarizer.access")
@@ -144,17 +144,10 @@ class ServiceCollector:
             inflight.add_metric([name], self.service.inflight[name])
         yield inflight
         jobs = GaugeMetricFamily("summarizer_jobs", "API batch jobs by state", labels=["state"])
-        states = Tally(job.status for job in self._jobs())
+        states = Tally(job.status for job in self.service.jobs.statuses())
         for state in get_args(JobState):
             jobs.add_metric([state], states[state])
         yield jobs
-
-    def _jobs(self) -> Iterator[JobStatus]:
-        store = self.service.jobs
-        for path in store.directory.glob("*/job.json"):
-            status = store.status(path.parent.name)
-            if status is not None:
-                yield status
 
 
 def add_metrics(app: FastAPI, dependencies: Sequence[Depends]) -> None:
