@@ -1,19 +1,42 @@
-"""Batches: articles summarised in the background, their status and their results as
-JSON lines."""
+"""Batches: articles summarised in the background, their status, and their results as
+JSON lines or as tables (a zip of CSV or Parquet files)."""
 
 from __future__ import annotations
 
+import logging
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, model_validator
+from starlette.background import BackgroundTask
 
-from summarizer.core import ArticleRequest
+from summarizer.core import ArticleRequest, SummarizerError
 from summarizer.serve.deps import JobsDep, SummarizerDep, json_body
 from summarizer.serve.errors import ApiError, error_responses
 from summarizer.serve.jobs import JobStatus, JobStore
+
+# uvicorn's own logger: its lines reach the console uvicorn sets up.
+log = logging.getLogger("uvicorn.error")
+
+# The formats of `summarizer export` that are a file per table, and so a zip.
+TableFormat = Literal["csv", "parquet"]
+ExportAs = Annotated[
+    TableFormat,
+    Query(alias="format", description="csv or parquet: a zip of one such file per table"),
+]
+Partial = Annotated[
+    bool,
+    Query(
+        description="true: a job not done (queued, running or failed) is exported as far as "
+        "it got, its articles done so far; false: such a job is 409 `job_not_done`"
+    ),
+]
 
 
 class BatchRequest(BaseModel):
@@ -52,6 +75,18 @@ def router(max_body_size: int) -> APIRouter:
         responses={**error_responses(401, 404), 200: {"content": {"application/x-ndjson": {}}}},
         response_class=StreamingResponse,
     )
+    routes.add_api_route(
+        "/v1/batches/{job_id}/export",
+        batch_export,
+        responses={
+            **error_responses(401, 404, 409, 422, 500),
+            200: {
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "A zip of the tables (`summarizer export`), one file per table",
+            },
+        },
+        response_class=FileResponse,
+    )
     return routes
 
 
@@ -75,6 +110,65 @@ def batch_status(job_id: str, jobs: JobsDep) -> JobStatus:
 def batch_results(job_id: str, jobs: JobsDep) -> StreamingResponse:
     _job(jobs, job_id)
     return StreamingResponse(_lines(jobs.results_path(job_id)), media_type="application/x-ndjson")
+
+
+def batch_export(
+    job_id: str, jobs: JobsDep, fmt: ExportAs = "parquet", partial: Partial = False
+) -> FileResponse:
+    """The job's results as the tables `summarizer export` writes (articles, actors,
+    locations, events, threats, evidence, errors): a zip, `<job id>-<format>.zip`, of one
+    file per table. A job not done is 409 `job_not_done`, unless `partial=true` asks for
+    the articles done so far."""
+    _check_exportable(_job(jobs, job_id), partial)
+    # The tables and the zip are written in a directory of the request's own, removed
+    # once the answer is sent, or at once if it fails before.
+    work = Path(tempfile.mkdtemp(prefix="summarizer-export-"))
+    try:
+        archive = _zip_tables(jobs.results_path(job_id), work, fmt, f"{job_id}-{fmt}.zip")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return FileResponse(
+        archive,
+        media_type="application/zip",
+        filename=archive.name,
+        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True),
+    )
+
+
+def _check_exportable(job: JobStatus, partial: bool) -> None:
+    """A job's export holds every one of its articles: a job not done is refused, unless
+    the caller asks for the articles done so far and there are some."""
+    if job.status == "done" or (partial and job.done):
+        return
+    done = f"{job.done} of {job.total} articles done"
+    if partial:
+        message = f"batch {job.id!r} has no article done yet"
+    elif job.status == "failed":
+        message = f"batch {job.id!r} failed ({done}): partial=true exports the articles done"
+    else:
+        message = (
+            f"batch {job.id!r} is {job.status} ({done}): export it once it is done, "
+            "or with partial=true for the articles done so far"
+        )
+    raise ApiError(409, "job_not_done", message)
+
+
+def _zip_tables(results: Path, work: Path, fmt: TableFormat, name: str) -> Path:
+    """The tables of `results` written in `work` as `fmt`, zipped into `work / name`."""
+    from summarizer.corpus import export_results  # DuckDB, only for exports
+
+    tables = work / "tables"
+    try:
+        export_results(results, tables, fmt)
+    except SummarizerError as exc:  # its message names server paths: logged, not answered
+        log.error("export of %s failed: %s", results, exc)
+        raise ApiError(500, "export_failed", "the tables could not be written") from exc
+    archive = work / name
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for table in sorted(tables.iterdir()):
+            zipped.write(table, table.name)
+    return archive
 
 
 def _job(jobs: JobStore, job_id: str) -> JobStatus:
