@@ -2,10 +2,10 @@
 article (`page`, `highlight`), and a results file as pages with an index (`files`)."""
 
 from summarizer.view.files import Texts, read_entries, write_pages
-from summarizer.view.page import IndexEntry, page_name, render_index, render_record
+from summarizer.view.page import IndexRow, page_name, render_index, render_record
 
 __all__ = [
-    "IndexEntry",
+    "IndexRow",
     "Texts",
     "page_name",
     "read_entries",

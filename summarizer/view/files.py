@@ -11,7 +11,7 @@ from summarizer.core import InputError, SummaryRecord
 from summarizer.extract import content_id, normalize_text
 from summarizer.io import ErrorLine, ResultLine, iter_results, read_model
 from summarizer.record import write_atomic
-from summarizer.view.page import IndexEntry, page_name, render_index, render_record
+from summarizer.view.page import IndexRow, heading, render_index, render_record
 
 TextFor = Callable[[SummaryRecord], str | None]
 
@@ -59,9 +59,9 @@ class Texts:
         )
         return next((texts[key] for texts, key in wanted if key and key in texts), None)
 
-    def unmatched(self, entries: list[IndexEntry]) -> list[str]:
+    def unmatched(self, entries: list[ResultLine]) -> list[str]:
         """The ids of the records no text was given for; none given for any is an error."""
-        records = [entry.record for entry in entries if entry.record is not None]
+        records = [entry for entry in entries if isinstance(entry, SummaryRecord)]
         missing = [record.article.id for record in records if self.find(record) is None]
         if records and len(missing) == len(records):
             raise InputError(
@@ -71,47 +71,48 @@ class Texts:
         return missing
 
 
-def _entry(line: ResultLine) -> IndexEntry:
-    if isinstance(line, ErrorLine):  # a batch's line for a failed input
-        return IndexEntry(line.id, None, None, line.error.message)
-    return IndexEntry(line.article.id, page_name(line.article.id), line)
-
-
-def read_entries(source: Path, out: Path) -> list[IndexEntry]:
+def read_entries(source: Path, out: Path) -> list[ResultLine]:
     """What `source` holds, a record or a results file (.jsonl), once `out` is known to
     fit it: a page file for a record, a directory for a results file."""
     if source.suffix != ".jsonl":
         if out.is_dir():
             raise InputError(f"{out} is a directory: a record's page needs a file name (.html)")
-        return [_entry(read_model(source, SummaryRecord, "summary record"))]
+        return [read_model(source, SummaryRecord, "summary record")]
     if out.suffix or (out.exists() and not out.is_dir()):
         raise InputError(
             f"{out}: the pages of a results file go into a directory (-o site/), not a file"
         )
     if not source.is_file():
         raise InputError(f"cannot read {source}: no such file")
-    entries = [_entry(line) for line in iter_results(source)]
+    entries = list(iter_results(source))
     if not entries:
         raise InputError(f"{source} holds no records")
     return entries
 
 
 def write_pages(
-    source: Path, entries: list[IndexEntry], out: Path, text_for: TextFor
+    source: Path, entries: list[ResultLine], out: Path, text_for: TextFor
 ) -> list[Path]:
     """A record's page at `out`, or for a results file (.jsonl) a page per record and
     `index.html` in the directory `out`. Returns the pages written, index first."""
     if source.suffix != ".jsonl":
-        record = entries[0].record
-        assert record is not None
+        record = entries[0]
+        assert isinstance(record, SummaryRecord)
         write_atomic(out, render_record(record, text_for(record)))
         return [out]
-    written = [out / "index.html"]
-    write_atomic(written[0], render_index(entries, source.name))
-    for entry in entries:
-        if entry.record is not None and entry.page is not None:
-            page = out / entry.page
-            html = render_record(entry.record, text_for(entry.record), index=written[0].name)
-            write_atomic(page, html)
-            written.append(page)
-    return written
+    index = out / "index.html"
+    rows = [
+        _write_page(entry, text_for(entry), out, index.name)
+        for entry in entries
+        if isinstance(entry, SummaryRecord)
+    ]
+    failures = [entry for entry in entries if isinstance(entry, ErrorLine)]
+    write_atomic(index, render_index(rows, failures, source.name))
+    return [index, *(out / row.page for row in rows)]
+
+
+def _write_page(record: SummaryRecord, text: str | None, out: Path, index: str) -> IndexRow:
+    """A record's page in the directory `out`, linking back to `index`; its index row."""
+    row = IndexRow(record, heading(record, text))
+    write_atomic(out / row.page, render_record(record, text, index=index))
+    return row

@@ -1,5 +1,5 @@
 """Records as self-contained HTML pages (Jinja2 templates in `templates/`, autoescaped):
-one page per record, and an index for a results file."""
+one page per record, and an index of a results file's articles."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ import re
 import textwrap
 from dataclasses import dataclass
 from functools import cache
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from summarizer.core import Event, Precision, SummaryRecord, When
+from summarizer.io import ErrorLine
 from summarizer.view.highlight import LISTS, highlighted, item_evidence, spans
 
 TITLE_CHARS = 120  # an article's first line as its heading is cut to this length
+COUNTED = ("actors", "events", "threats")  # the lists the index counts for each article
 
 
 def at_precision(date: dt.date | None, precision: Precision) -> str | None:
@@ -36,6 +40,11 @@ def when_shown(when: When | None) -> str | None:
     start = at_precision(when.date, when.precision)
     end = at_precision(when.end_date, when.precision)
     return f"{start} to {end}" if start and end else start
+
+
+def date_published(record: SummaryRecord) -> str | None:
+    """The article's publication date as shown ('15 June 2025'); None when not known."""
+    return at_precision(record.article.published_at, "day")
 
 
 def heading(record: SummaryRecord, text: str | None) -> str:
@@ -87,7 +96,7 @@ def render_record(record: SummaryRecord, text: str | None, index: str | None = N
         .render(
             record=record,
             title=heading(record, text),
-            published=at_precision(record.article.published_at, "day"),
+            published=date_published(record),
             index=index,
             article=highlighted(text, marks) if text is not None else None,
             events=sorted(enumerate(record.events), key=_event_order),
@@ -98,20 +107,47 @@ def render_record(record: SummaryRecord, text: str | None, index: str | None = N
 
 
 @dataclass(frozen=True)
-class IndexEntry:
-    article_id: str
-    page: str | None  # None for an input that failed
-    record: SummaryRecord | None
-    error: str | None = None
+class IndexRow:
+    """A record as the index lists it, under its page's heading."""
+
+    record: SummaryRecord
+    title: str
+
+    @property
+    def page(self) -> str:
+        return page_name(self.record.article.id)
+
+    @property
+    def published(self) -> str | None:
+        return date_published(self.record)
+
+    @property
+    def source(self) -> tuple[str, str] | None:
+        """Where the article came from, short (a URL's host, a file's name) and in full."""
+        article = self.record.article
+        if article.url:
+            return urlsplit(article.url).hostname or article.url, article.url
+        if article.source:
+            return PurePath(article.source).name, article.source
+        return None
 
     @property
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self.record, name)) for name in LISTS} if self.record else {}
+        return {name: len(getattr(self.record, name)) for name in COUNTED}
 
 
-def render_index(entries: list[IndexEntry], source: str) -> str:
+def _newest_first(rows: list[IndexRow]) -> list[IndexRow]:
+    """Rows by publication date, newest first, undated last; otherwise in file order."""
+    return sorted(
+        rows, key=lambda row: row.record.article.published_at or dt.date.min, reverse=True
+    )
+
+
+def render_index(rows: list[IndexRow], failures: list[ErrorLine], source: str) -> str:
+    """The index of a results file (named `source`): its records, newest first, each
+    linking to its page, then its inputs that failed."""
     return (
         _environment()
         .get_template("index.html.j2")
-        .render(entries=entries, source=source, lists=LISTS)
+        .render(rows=_newest_first(rows), failures=failures, source=source, counted=COUNTED)
     )

@@ -1,4 +1,4 @@
-"""The record page in a real browser: headless Chromium (Debian's `chromium`, which
+"""The record page and the index in a real browser: headless Chromium (Debian's `chromium`, which
 `.ci/run` installs) renders it, runs its script, and we read the rendered DOM back."""
 
 from __future__ import annotations
@@ -10,14 +10,17 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageStat
 
-from summarizer.core import SummaryRecord
+from summarizer.core import ArticleRequest, RecordingMissing, SummaryRecord
+from summarizer.extract.article import build_article
 from summarizer.extract.pipeline import Summarizer
+from summarizer.io import error_line
 from summarizer.settings import Settings
-from summarizer.view import render_record
+from summarizer.view import render_record, write_pages
 from tests.conftest import corpus_article
 from tests.view.marks import Marks, check_highlights
 
@@ -82,28 +85,33 @@ def test_the_screenshot_is_not_blank(page: tuple[Path, SummaryRecord, str], tmp_
 
 # A headless window is at least 500 px wide and loses height to the window, so the page is
 # laid out in a frame of exactly the screen's size, and the frame's parent measures it
-# (file pages may read each other only with --allow-file-access-from-files).
+# (file pages may read each other only with --allow-file-access-from-files). Each test
+# adds the fields it reads: the body of a JavaScript function over the frame's `doc` and
+# `view` that returns them, run once the screen's own fields are read.
 FRAME = """<!DOCTYPE html><html><body style="margin:0">
 <iframe id="page" src="%s" width="%d" height="%d" style="border:0"></iframe>
 <script>
 const frame = document.getElementById("page");
 frame.addEventListener("load", () => {
   const doc = frame.contentDocument, view = frame.contentWindow;
-  const threat = doc.querySelector('[data-item="threats-0"]').getBoundingClientRect();
   const colour = (selector) => view.getComputedStyle(doc.querySelector(selector)).backgroundColor;
-  document.body.dataset.measured = JSON.stringify({
+  const lines = (element) =>
+    element.getBoundingClientRect().height / parseFloat(view.getComputedStyle(element).lineHeight);
+  const screen = {
     scrollWidth: doc.documentElement.scrollWidth, innerWidth: view.innerWidth,
-    innerHeight: view.innerHeight, threatTop: threat.top, threatBottom: threat.bottom,
-    eventMark: colour('mark[class="events"]'), threatMark: colour("mark.threats"),
-  });
+    innerHeight: view.innerHeight,
+  };
+  const fields = (() => { %s })();
+  document.body.dataset.measured = JSON.stringify({...screen, ...fields});
 });
 </script></body></html>"""
 
 
-def measure(page: Path, width: int, height: int) -> dict[str, object]:
-    """The page's layout on a screen of `width` x `height` CSS pixels, as Chromium lays it out."""
+def measure(page: Path, width: int, height: int, fields: str) -> dict[str, Any]:
+    """The page's layout on a screen of `width` x `height` CSS pixels, as Chromium lays it
+    out, with the fields the caller's script (`fields`) returns."""
     frame = page.with_name(f"frame-{width}x{height}.html")
-    frame.write_text(FRAME % (page.name, width, height), encoding="utf-8")
+    frame.write_text(FRAME % (page.name, width, height, fields), encoding="utf-8")
     dom = chromium(
         "--allow-file-access-from-files", "--window-size=1400,1000", "--dump-dom", frame.as_uri()
     ).stdout
@@ -112,16 +120,26 @@ def measure(page: Path, width: int, height: int) -> dict[str, object]:
     return dict(json.loads(html.unescape(measured.group(1))))
 
 
+def replay(tmp_path: Path) -> Summarizer:
+    """The capable model, as its recordings of the seed articles give it."""
+    settings = Settings(provider="replay", cache_dir=tmp_path / "cache")
+    return Summarizer.from_settings(settings, use_cache=False)
+
+
 @pytest.fixture(params=["000", "004"])  # the two longest seed records with threats
 def replayed(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """The record of a seed article as the capable model's recording gives it, as a page."""
-    summarizer = Summarizer.from_settings(
-        Settings(provider="replay", cache_dir=tmp_path / "cache"), use_cache=False
-    )
     article = corpus_article(request.param)
     path = tmp_path / f"{request.param}.html"
-    path.write_text(render_record(summarizer.summarize(article), article.text), encoding="utf-8")
+    path.write_text(render_record(replay(tmp_path).summarize(article), article.text), "utf-8")
     return path
+
+
+# The first threat's card, and the colours of an event's and a threat's highlight.
+RECORD_FIELDS = """return {
+    threat: doc.querySelector('[data-item="threats-0"]').getBoundingClientRect(),
+    eventMark: colour('mark[class="events"]'), threatMark: colour("mark.threats"),
+  };"""
 
 
 @needs_browser
@@ -129,11 +147,79 @@ def replayed(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 def test_the_page_fits_the_screen_and_leads_with_the_threats(
     replayed: Path, width: int, height: int
 ) -> None:
-    measured = measure(replayed, width, height)
+    measured = measure(replayed, width, height, RECORD_FIELDS)
     assert measured["innerWidth"] == width and measured["innerHeight"] == height
     assert measured["scrollWidth"] <= width  # no sideways scrolling
     if width == 1280:  # a desktop's first screen shows the first threat whole
-        assert 0 < measured["threatTop"] < measured["threatBottom"] <= height  # type: ignore[operator]
+        assert 0 < measured["threat"]["top"] < measured["threat"]["bottom"] <= height
     # Events' highlights are off until switched on; threats' are on.
     assert measured["eventMark"] == "rgba(0, 0, 0, 0)"
     assert measured["threatMark"] not in ("rgba(0, 0, 0, 0)", measured["eventMark"])
+
+
+LONG_TITLE = " ".join(
+    ["Iraqi factions, the Popular Mobilisation Forces and the government in Baghdad weigh"]
+    + ["their answer as Iran and Israel trade strikes over Iraqi airspace"] * 5
+    + ["https://example.org/a-very-long-address-that-has-no-space-in-it-at-all-to-break-on"]
+)
+
+
+def with_title(record: SummaryRecord, title: str) -> SummaryRecord:
+    return record.model_copy(update={"article": record.article.model_copy(update={"title": title})})
+
+
+@pytest.fixture
+def corpus_index(tmp_path: Path) -> Path:
+    """The seed corpus's pages, one record with a long title and one with a long summary,
+    and an article the recordings do not answer, whose error line has a long message."""
+    summarizer = replay(tmp_path)
+    articles = [corpus_article(f"00{n}") for n in range(5)]
+    records = [summarizer.summarize(article) for article in articles]
+    records[0] = with_title(records[0], LONG_TITLE)
+    records[1] = records[1].model_copy(update={"summary": " ".join([records[1].summary] * 4)})
+    request = ArticleRequest(text="A story no model answered.")
+    with pytest.raises(RecordingMissing) as missing:
+        summarizer.summarize(build_article(request, max_chars=1000))
+    failure = error_line("unrecorded", missing.value, source="in/unrecorded.txt")
+    texts = {r.article.id: a.text for r, a in zip(records, articles, strict=True)}
+    site = tmp_path / "site"
+    write_pages(Path("results.jsonl"), [*records, failure], site, lambda r: texts[r.article.id])
+    return site / "index.html"
+
+
+# The long title, summary and failure as the index shows them; the width with every error
+# line opened; the articles sorted by actors (most first), then by date twice (its own
+# order, newest first, then the other way).
+INDEX_FIELDS = """
+  const title = doc.querySelector('a[href="000.html"]');
+  const summary = doc.querySelector('a[href="001.html"] + .summary');
+  const sortBy = (column) => {
+    doc.querySelectorAll("#articles th button")[column].click();
+    const rows = doc.querySelector("#articles tbody").rows;
+    return Array.from(rows, (row) => row.cells[column].dataset.sort);
+  };
+  return {
+    title: lines(title), titleCut: title.scrollHeight > title.clientHeight,
+    summary: lines(summary), summaryCut: summary.scrollWidth > summary.clientWidth,
+    failure: lines(doc.querySelector(".failures summary")),
+    openedWidth: (doc.querySelectorAll("details").forEach((d) => { d.open = true; }),
+      doc.documentElement.scrollWidth),
+    byActors: sortBy(3), newest: sortBy(1), oldest: sortBy(1),
+  };"""
+
+
+@needs_browser
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_index_fits_the_screen_and_sorts_by_a_column(
+    corpus_index: Path, width: int, height: int
+) -> None:
+    measured = measure(corpus_index, width, height, INDEX_FIELDS)
+    assert measured["innerWidth"] == width and measured["innerHeight"] == height
+    assert measured["scrollWidth"] <= width and measured["openedWidth"] <= width
+    assert measured["title"] < 3.5 and measured["titleCut"]  # three lines at most, cut
+    assert measured["summary"] < 1.5 and measured["summaryCut"]  # one line, cut
+    assert measured["failure"] < 1.5  # one line; the message is inside
+    actors = [int(count) for count in measured["byActors"]]
+    assert actors == sorted(actors, reverse=True) and len(actors) == 5
+    assert measured["newest"] == sorted(measured["newest"], reverse=True)
+    assert measured["oldest"] == sorted(measured["oldest"]) != measured["newest"]

@@ -4,6 +4,7 @@ the mode they are written with."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 from collections.abc import Iterator
@@ -130,5 +131,11 @@ def test_the_corpus_batch_then_its_pages_from_the_cache(tmp_path: Path) -> None:
     assert stdout.strip() == f"wrote {tmp_path / 'site' / 'index.html'} and 5 pages"
     for page in (tmp_path / "site").glob("00*.html"):
         assert "article text was not given" not in page.read_text()
+    # The index lists each under its page's heading (the corpus has no titles: first lines).
+    index = (tmp_path / "site" / "index.html").read_text()
+    links = re.findall(r'<a href="([^"]+)" title="([^"]+)">', index)
+    assert len(links) == 5
+    for href, title in links:
+        assert f"<h1>{title}</h1>" in (tmp_path / "site" / href).read_text()
     code, _, stderr = view(str(out), "--text", str(corpus), "-o", str(tmp_path / "again"))
     assert code == 0 and stderr == ""

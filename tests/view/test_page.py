@@ -10,8 +10,9 @@ from summarizer.cli import app
 from summarizer.core import Precision, SummaryRecord, When
 from summarizer.extract.grounding import Grounder
 from summarizer.extract.pipeline import Summarizer
-from summarizer.view import render_index, render_record
-from summarizer.view.page import IndexEntry, at_precision, when_shown
+from summarizer.io import ErrorDetail, ErrorLine
+from summarizer.view import IndexRow, render_index, render_record
+from summarizer.view.page import at_precision, when_shown
 from tests.conftest import corpus_article
 from tests.view.marks import Marks, check_highlights
 
@@ -87,14 +88,86 @@ def test_without_the_text_the_page_says_so(summarizer: Summarizer) -> None:
     assert "article text was not given" in page and "<mark" not in page
 
 
-def test_the_index_links_each_record_with_counts_and_marks(summarizer: Summarizer) -> None:
-    record, _ = record_for(summarizer)
-    page = render_index(
-        [IndexEntry("000", "000.html", record), IndexEntry("bad", None, None, "empty text")],
-        "results.jsonl",
+def dated(record: SummaryRecord, article_id: str, published: str | None) -> SummaryRecord:
+    article = record.article.model_copy(
+        update={"id": article_id, "published_at": published and dt.date.fromisoformat(published)}
     )
-    assert 'href="000.html"' in page and "failed: empty text" in page
-    assert "threats</span>" in page and f"{len(record.warnings)} warnings" in page
+    return record.model_copy(update={"article": article})
+
+
+def test_the_index_lists_articles_newest_first_each_linking_its_page(
+    summarizer: Summarizer,
+) -> None:
+    record, _ = record_for(summarizer)
+    rows = [
+        IndexRow(dated(record, "old", "2024-11-05"), "An old story"),
+        IndexRow(dated(record, "undated", None), "A story of no date"),
+        IndexRow(dated(record, "new", "2025-06-16"), "A new story"),
+    ]
+    page = render_index(rows, [], "results.jsonl")
+    links = re.findall(r'<a href="([^"]+)" title="([^"]+)">', page)
+    assert links == [
+        ("new.html", "A new story"),
+        ("old.html", "An old story"),
+        ("undated.html", "A story of no date"),
+    ]
+    assert "16 June 2025" in page and "5 November 2024" in page and "date unknown" in page
+    counts = re.findall(r'<td class="count (\w+)" data-sort="(\d+)"', page)[:3]
+    assert counts == [
+        ("actors", str(len(record.actors))),
+        ("events", str(len(record.events))),
+        ("threats", str(len(record.threats))),
+    ]
+    assert f"{len(record.warnings)} warnings" in page
+    # Self-contained: no script, style or image is fetched from anywhere.
+    assert "<script>" in page and not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
+
+
+def test_the_index_shows_a_summary_on_one_line_with_the_whole_as_its_title(
+    summarizer: Summarizer,
+) -> None:
+    record, _ = record_for(summarizer)
+    hostile = record.model_copy(update={"summary": "<b>Strikes</b> & threats."})
+    page = render_index([IndexRow(hostile, "Title")], [], "results.jsonl")
+    escaped = "&lt;b&gt;Strikes&lt;/b&gt; &amp; threats."
+    assert f'<div class="summary one-line" title="{escaped}">' in page
+    assert "<b>Strikes" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "source", "shown"),
+    [
+        ("https://news.example.org/world/story", "in/000.txt", "news.example.org"),
+        (None, "articles/in/000.txt", "000.txt"),
+        (None, "articles/in.jsonl:3", "in.jsonl:3"),
+    ],
+)
+def test_the_index_shows_a_source_as_its_host_or_file_in_short(
+    summarizer: Summarizer, url: str | None, source: str, shown: str
+) -> None:
+    record, _ = record_for(summarizer)
+    article = record.article.model_copy(update={"url": url, "source": source})
+    row = IndexRow(record.model_copy(update={"article": article}), "Title")
+    assert row.source == (shown, url or source)
+    nowhere = record.article.model_copy(update={"url": None, "source": None})
+    assert IndexRow(record.model_copy(update={"article": nowhere}), "Title").source is None
+
+
+def test_a_failure_is_one_line_of_its_kind_with_the_message_inside(
+    summarizer: Summarizer,
+) -> None:
+    record, _ = record_for(summarizer)
+    message = "no recording of this article: replay answers only ... (`summarizer providers`)"
+    failed = ErrorLine(
+        id="new", source="in/new.txt", error=ErrorDetail(type="recording_missing", message=message)
+    )
+    page = render_index([IndexRow(record, "Title")], [failed], "results.jsonl")
+    line = re.search(r"<summary[^>]*>(.*?)</summary>\s*(.*?)</details>", page, re.S)
+    assert line, "no <details> for the failure"
+    summary, details = line.groups()
+    assert "recording_missing" in summary and "new" in summary and "replay" not in summary
+    assert "no recording of this article" in details and "in/new.txt" in details
+    assert page.index("Title</a>") < page.index("<details>")  # failures follow the records
 
 
 def test_cli_writes_a_page_and_a_results_index(summarizer: Summarizer, tmp_path: Path) -> None:
@@ -113,7 +186,8 @@ def test_cli_writes_a_page_and_a_results_index(summarizer: Summarizer, tmp_path:
     site = tmp_path / "site"
     many = runner.invoke(app, ["view", str(tmp_path / "results.jsonl"), "-o", str(site)])
     assert many.exit_code == 0, many.output
-    assert "failed: empty" in (site / "index.html").read_text()
+    index = (site / "index.html").read_text()
+    assert "failed: invalid_input" in index and "empty" in index
     # No --text: the cache kept the text when the record was made.
     check_highlights((site / "000.html").read_text(), record, text)
 
