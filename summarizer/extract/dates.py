@@ -18,6 +18,10 @@ from summarizer.core import Precision, When
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+# "Saturday's strike" names the day as a weekday does.
+_POSSESSIVE = re.compile(r"['’]s$")
+# "at the weekend", "over the weekend", "last weekend": a Saturday-to-Sunday interval.
+_WEEKEND = re.compile(r"(?:over\s+)?(?:(last|past|this|next)\s+)?weekend", re.IGNORECASE)
 # "overnight on Saturday to Sunday", "from October 17 to 30", "between 3 and 5 May"
 _INTERVAL = re.compile(r"^(?:from|between)?\s*(.+?)\s+(?:to|until|till|and|through|-|–)\s+(.+)$")
 # Moments of a day: "before dawn", "shortly after midnight" still name the same day.
@@ -62,6 +66,12 @@ def resolve_when(
     if published_at is None and not _YEAR.search(text):
         return When(text=text, date=None, end_date=None, precision="unknown")
     base = dt.datetime.combine(published_at, dt.time()) if published_at else _NO_BASE
+    weekend = _WEEKEND.fullmatch(_core(text))
+    if weekend:
+        saturday = _weekend(base.date(), (weekend[1] or "").lower(), ahead)
+        return When(
+            text=text, date=saturday, end_date=saturday + dt.timedelta(days=1), precision="day"
+        )
     interval = _INTERVAL.match(text.lower())
     if interval:
         start, end = _interval(interval[1], interval[2], base, ahead)
@@ -99,7 +109,7 @@ def _on_day(point: Point, expression: str) -> Point | None:
 
 
 def _core(expression: str) -> str:
-    return " ".join(_FILLER.sub(" ", expression).split())
+    return _POSSESSIVE.sub("", " ".join(_FILLER.sub(" ", expression).split()))
 
 
 def _point(expression: str, base: dt.datetime, ahead: bool) -> Point | None:
@@ -141,6 +151,20 @@ def _nearest_weekday(base: dt.date, weekday: int, ahead: bool) -> dt.date:
     if ahead:
         return base + dt.timedelta(days=(weekday - base.weekday()) % 7)
     return base - dt.timedelta(days=(base.weekday() - weekday) % 7)
+
+
+def _weekend(base: dt.date, which: str, ahead: bool) -> dt.date:
+    """The Saturday of the weekend meant: the latest one begun on or before `base` ("last
+    weekend" said at a weekend: the one before); for what lies ahead, the one under way or
+    the next ("next weekend": never the one under way)."""
+    if which == "next":
+        return _nearest_weekday(base + dt.timedelta(days=1), 5, ahead=True)
+    if ahead:
+        return _nearest_weekday(base - dt.timedelta(days=1), 5, ahead=True)
+    saturday = _nearest_weekday(base, 5, ahead=False)
+    if which in ("last", "past") and base - saturday < dt.timedelta(days=2):
+        return saturday - dt.timedelta(days=7)
+    return saturday
 
 
 def _period_start(day: dt.date, precision: Precision) -> dt.date:

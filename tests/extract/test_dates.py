@@ -143,3 +143,36 @@ def test_decades_and_other_dates_are_unknown(text: str) -> None:
 )
 def test_interval_with_a_bare_start_day(text: str, expected: tuple[dt.date, dt.date]) -> None:
     assert resolved(text, WEDNESDAY) == (*expected, "day")
+
+
+TUESDAY = dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "base", "expected"),
+    [
+        ("at the weekend", TUESDAY, (dt.date(2026, 3, 7), dt.date(2026, 3, 8))),
+        ("over the weekend", dt.date(2026, 3, 8), (dt.date(2026, 3, 7), dt.date(2026, 3, 8))),
+        ("since the weekend", TUESDAY, (dt.date(2026, 3, 7), dt.date(2026, 3, 8))),
+        ("last weekend", TUESDAY, (dt.date(2026, 3, 7), dt.date(2026, 3, 8))),
+        ("last weekend", dt.date(2026, 3, 8), (dt.date(2026, 2, 28), dt.date(2026, 3, 1))),
+    ],
+)
+def test_a_weekend_is_its_saturday_and_sunday(
+    text: str, base: dt.date, expected: tuple[dt.date, dt.date]
+) -> None:
+    assert resolved(text, base) == (*expected, "day")
+
+
+def test_a_weekend_ahead_is_the_one_under_way_or_the_next() -> None:
+    assert resolved("at the weekend", TUESDAY, ahead=True)[:2] == (
+        dt.date(2026, 3, 14),
+        dt.date(2026, 3, 15),
+    )
+    assert resolved("this weekend", dt.date(2026, 3, 8), ahead=True)[0] == dt.date(2026, 3, 7)
+    assert resolved("next weekend", dt.date(2026, 3, 8))[0] == dt.date(2026, 3, 14)
+
+
+def test_a_weekday_in_the_possessive_names_the_day() -> None:
+    assert resolved("Saturday's", TUESDAY) == (dt.date(2026, 3, 7), None, "day")
+    assert resolved("on Monday’s", TUESDAY) == (dt.date(2026, 3, 9), None, "day")
