@@ -98,6 +98,8 @@ class Cluster:
 
 
 class Clustering:
+    """The union-find over mentions, with what each cluster holds and the joins it refuses."""
+
     def __init__(self, mentions: list[ActorMention], aliases: UserAliases) -> None:
         pairs = ({normalize_name(a), normalize_name(b)} for a, b in aliases.different)
         self.forbidden = {frozenset(pair) for pair in pairs if len(pair) == 2}
@@ -166,7 +168,7 @@ def cluster_actors(mentions: list[ActorMention], aliases: UserAliases) -> list[C
         by_any.setdefault(named.normal, []).append(named)
     for group in aliases.same:
         wanted = {normalize_name(name) for name in group}
-        clustering.gather((n for n in names if n.normal in wanted), forced=True)
+        clustering.gather((n for key in wanted for n in by_any.get(key, [])), forced=True)
     for normal in sorted(by_any):
         clustering.gather(n for n in by_any[normal] if not n.alias)
     for normal in sorted(by_any):
