@@ -1,5 +1,5 @@
-"""Command line: one module per command (summarize, batch, export, eval, view, serve,
-schema, providers, cache) over `common`."""
+"""Command line: one module per command (summarize, batch, export, corpus, eval, view,
+serve, schema, providers, cache) over `common`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from summarizer.cli import (
     batch,
     cache,
+    corpus,
     eval,
     export,
     providers,
@@ -59,6 +60,7 @@ def main(
 app.command()(summarize.summarize)
 app.command()(batch.batch)
 app.command()(export.export)
+app.command()(corpus.corpus)
 app.command("eval")(eval.eval_command)
 app.command()(view.view)
 app.command()(serve.serve)

@@ -80,7 +80,7 @@ UpdateThresholds = Annotated[
         "--update-thresholds",
         help="Draw each recorded (or replayed) set's thresholds from its scores: for each, "
         "the lower of Wilson's bound on the micro counts and the article bootstrap's, at "
-        "the set's level (95%), rounded down",
+        "the set's level (95%), rounded down; for a corpus score, its value minus 0.1",
         rich_help_panel=MAINTENANCE,
     ),
 ]
@@ -182,7 +182,7 @@ def score_predictions(
     # `choose` refuses a name that matches no recording set.
     gate = None if gates is None else evals.choose(evalset.recordings, gates)[0]
     evals.render(scored, console, evalset.name, None if gate is None else gate.min)
-    failures = [] if gate is None else gate.below(scored.total.metrics())
+    failures = [] if gate is None else gate.below(scored.metrics())
     if report is not None:
         about = {"eval_set": evalset.name, "predictions": str(predictions), "gates": gates}
         evals.dump_json(report, {**scored.to_json(about), "below_thresholds": failures})

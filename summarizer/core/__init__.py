@@ -47,7 +47,10 @@ from summarizer.core.errors import (
 from summarizer.core.request import ArticleRequest, ReadArticle
 from summarizer.core.types import (
     SCHEMA_VERSION,
+    ActionType,
+    ActorType,
     ChunkPlan,
+    CountryCode,
     GenerationParams,
     IsoDate,
     Precision,
@@ -57,13 +60,16 @@ from summarizer.core.types import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ActionType",
     "Actor",
+    "ActorType",
     "AnswerCutOff",
     "ArticleMeta",
     "ArticleRequest",
     "ChunkPlan",
     "ConfigError",
     "ContextExceeded",
+    "CountryCode",
     "DraftActor",
     "DraftEvent",
     "DraftLocation",

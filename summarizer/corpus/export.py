@@ -1,14 +1,17 @@
 """A results file as tables an analyst opens: `articles`, `actors`, `locations`, `events`,
-`threats`, `evidence` and `errors`, written as CSV, Parquet or one DuckDB database.
+`threats`, `evidence` and `errors`, and the corpus's `canonical_actors`, `actor_merges`,
+`ledger` and `ledger_reports` (`tables`), written as CSV, Parquet or one DuckDB database.
 
-Each line is read through `iter_results` (one at a time, validated as the contract says)
-and becomes flat rows, one NDJSON file per table; DuckDB loads those with the declared
-column types and writes the format asked for. Python holds one record at a time and DuckDB
-works from a database on disk, so a results file of any size fits.
+The file is read twice through `iter_results` (one line at a time, validated as the
+contract says): first for the corpus, which keeps only each record's actors and threats,
+then for the rows, flat, one NDJSON file per table; DuckDB loads those with the declared
+column types and writes the format asked for. Python holds one record and the corpus at a
+time and DuckDB works from a database on disk, so a results file of any size fits.
 
 An item row is keyed by its article's id and its index in the record's list (`item`, from
-0); an evidence row adds the table of its item and its own index. Nothing is lost: the
-tables give back every record and every error line (a test rebuilds them).
+0); an evidence row adds the table of its item and its own index. An actor row carries its
+`canonical_id`, a threat row its `ledger_id`. Nothing is lost: the tables give back every
+record and every error line (a test rebuilds them).
 """
 
 from __future__ import annotations
@@ -18,18 +21,19 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from itertools import chain
 from pathlib import Path
-from typing import IO, Any, get_args
+from typing import IO, get_args
 
 import duckdb
 
 from summarizer.choices import ExportFormat
 from summarizer.core import InputError, SummaryRecord
-from summarizer.io import ErrorLine, iter_results
+from summarizer.corpus.build import build_corpus
+from summarizer.corpus.model import Corpus
+from summarizer.corpus.tables import CORPUS_TABLES, NAMES, Columns, CorpusIds, Row, corpus_rows
+from summarizer.io import ErrorLine, ResultLine, iter_results, line_id
 
-Columns = dict[str, str]  # column name -> DuckDB type
-
-NAMES = "VARCHAR[]"
 # Every row of an item says which article it is from, and that article's date and source,
 # so a table is useful alone (a spreadsheet) as well as joined.
 ARTICLE_KEY: Columns = {"article_id": "VARCHAR", "published_at": "DATE", "source": "VARCHAR"}
@@ -68,6 +72,7 @@ TABLES: dict[str, Columns] = {
         "country": "VARCHAR",
         "title": "VARCHAR",
         "affiliation": "VARCHAR",
+        "canonical_id": "VARCHAR",
     },
     "locations": {**ITEM_KEY, "name": "VARCHAR", "type": "VARCHAR", "country": "VARCHAR"},
     "events": {
@@ -93,6 +98,7 @@ TABLES: dict[str, Columns] = {
         "conditional": "BOOLEAN",
         **WHEN,
         "other_story": "BOOLEAN",
+        "ledger_id": "VARCHAR",
     },
     "evidence": {
         **ARTICLE_KEY,
@@ -111,12 +117,11 @@ TABLES: dict[str, Columns] = {
         "error_type": "VARCHAR",
         "message": "VARCHAR",
     },
+    **CORPUS_TABLES,
 }
 DATABASE = "corpus.duckdb"
 # CSV has no types: timestamps are written as ISO 8601 in UTC, lists as JSON arrays.
 CSV_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-Row = dict[str, Any]
 
 
 def export_results(results: Path, out: Path, fmt: str, *, force: bool = False) -> dict[str, int]:
@@ -157,7 +162,8 @@ def _export(results: Path, out: Path, fmt: ExportFormat) -> dict[str, int]:
     parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=parent, prefix=f".{out.name}.export-") as tmp:
         work = Path(tmp)
-        rows = _write_rows(results, work)
+        records = (line for _, line in _lines(results) if isinstance(line, SummaryRecord))
+        rows = _write_rows(results, work, build_corpus(records))
         with duckdb.connect(work / DATABASE) as con:
             con.execute("SET TimeZone = 'UTC'")
             for table in TABLES:
@@ -169,32 +175,41 @@ def _export(results: Path, out: Path, fmt: ExportFormat) -> dict[str, int]:
     return rows
 
 
-def _write_rows(results: Path, work: Path) -> dict[str, int]:
-    """Every line of `results` as rows, one NDJSON file per table; the counts per table."""
+def _write_rows(results: Path, work: Path, corpus: Corpus) -> dict[str, int]:
+    """Every line of `results` as rows, and the corpus's, one NDJSON file per table; the
+    counts per table."""
     counts = dict.fromkeys(TABLES, 0)
-    seen: set[str] = set()
+    ids = CorpusIds(corpus)
     with ExitStack() as stack:
         files: dict[str, IO[str]] = {
             table: stack.enter_context((work / f"{table}.jsonl").open("w", encoding="utf-8"))
             for table in TABLES
         }
-        for number, line in enumerate(iter_results(results), 1):
-            article_id = line.id if isinstance(line, ErrorLine) else line.article.id
-            if article_id in seen:
-                raise InputError(
-                    f"{results}: article id {article_id!r} is on two lines; the tables are "
-                    "keyed by article id (one line per article, as `summarizer batch` writes)"
-                )
-            seen.add(article_id)
-            for table, row in _rows(number, line):
-                files[table].write(json.dumps(row, ensure_ascii=False) + "\n")
-                counts[table] += 1
-    if not seen:
-        raise InputError(f"{results} has no result lines")
+        lines = (row for number, line in _lines(results) for row in _rows(number, line, ids))
+        for table, row in chain(lines, corpus_rows(corpus)):
+            files[table].write(json.dumps(row, ensure_ascii=False) + "\n")
+            counts[table] += 1
     return counts
 
 
-def _rows(number: int, line: SummaryRecord | ErrorLine) -> Iterator[tuple[str, Row]]:
+def _lines(results: Path) -> Iterator[tuple[int, ResultLine]]:
+    """The numbered lines of `results`, refused when an article id is on two of them or
+    there are none."""
+    seen: set[str] = set()
+    for number, line in enumerate(iter_results(results), 1):
+        article_id = line_id(line)
+        if article_id in seen:
+            raise InputError(
+                f"{results}: article id {article_id!r} is on two lines; the tables are "
+                "keyed by article id (one line per article, as `summarizer batch` writes)"
+            )
+        seen.add(article_id)
+        yield number, line
+    if not seen:
+        raise InputError(f"{results} has no result lines")
+
+
+def _rows(number: int, line: ResultLine, ids: CorpusIds) -> Iterator[tuple[str, Row]]:
     if isinstance(line, ErrorLine):
         error = {"error_type": line.error.type, "message": line.error.message}
         yield "errors", {"line": number, "article_id": line.id, "source": line.source, **error}
@@ -205,7 +220,8 @@ def _rows(number: int, line: SummaryRecord | ErrorLine) -> Iterator[tuple[str, R
     yield "articles", _article_row(number, data)
     for table in ITEM_TABLES:
         for item, entry in enumerate(data[table]):
-            yield table, {**key, "item": item, **_flat(entry)}
+            own = _flat(entry) | ids.columns(table, meta["id"], item)
+            yield table, {**key, "item": item, **own}
             for n, quote in enumerate(entry["evidence"]):
                 yield "evidence", {**key, "item_table": table, "item": item, **_quote(n, quote)}
 

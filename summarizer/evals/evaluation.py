@@ -24,30 +24,40 @@ from summarizer.core import (
     SummarizerError,
     SummaryRecord,
 )
+from summarizer.evals.bcubed import CorpusScore, Scored, score_corpus
+from summarizer.evals.corpusgold import CorpusGold, load_corpus_gold
 from summarizer.evals.evalset import CorpusArticle, GoldRecord, load_aliases, load_corpus, load_gold
-from summarizer.evals.intervals import LEVEL, Estimate, estimates
-from summarizer.evals.scoring import LISTS, NameMatcher, Score, score_article
+from summarizer.evals.intervals import LEVEL, Estimate, estimates, point
+from summarizer.evals.scoring import LISTS, ArticleScorer, Score
 from summarizer.evals.sets import RecordingSet, for_recording
-from summarizer.extract import Summarizer, build_article
+from summarizer.extract import NameMatcher, Summarizer, build_article
 from summarizer.providers import registered
 from summarizer.record import write_atomic
 from summarizer.settings import Settings
 
+CORPUS_GOLD = "corpus-gold.json"
+
 
 @dataclass
 class EvalSet:
-    """One eval set (`evals/<name>/`): corpus, gold, aliases, and its recording sets."""
+    """One eval set (`evals/<name>/`): corpus, gold, aliases, its corpus gold if it has one,
+    and its recording sets."""
 
     directory: Path
     corpus: list[CorpusArticle]
     gold: dict[str, GoldRecord]
     names: NameMatcher
+    corpus_gold: CorpusGold | None = None
 
     @classmethod
     def load(cls, directory: Path) -> EvalSet:
         corpus = load_corpus(directory / "corpus")
         gold = {a.id: load_gold(directory / "gold" / f"{a.id}.json", a.text) for a in corpus}
-        return cls(directory, corpus, gold, NameMatcher(load_aliases(directory / "aliases.json")))
+        names = NameMatcher(load_aliases(directory / "aliases.json"))
+        path = directory / CORPUS_GOLD
+        texts = {a.id: a.text for a in corpus}
+        corpus_gold = load_corpus_gold(path, gold, texts) if path.is_file() else None
+        return cls(directory, corpus, gold, names, corpus_gold)
 
     @property
     def name(self) -> str:
@@ -83,13 +93,25 @@ class Outcome:
 class EvalReport:
     outcomes: list[Outcome]
     scores: dict[str, Score]
+    corpus: CorpusScore | None = None  # when the eval set has corpus gold
 
     @property
     def total(self) -> Score:
         return sum(self.scores.values(), Score())
 
+    def metrics(self) -> dict[str, float | None]:
+        """Every micro score, the corpus scores after the articles'."""
+        return {**self.total.metrics(), **(self.corpus.metrics() if self.corpus else {})}
+
+    def counted(self) -> dict[str, float]:
+        """What each micro score counts (its trials; for a corpus score, its items)."""
+        trials = {name: f.trials for name, f in self.total.fractions().items()}
+        return {**trials, **(self.corpus.counted() if self.corpus else {})}
+
     def estimates(self, level: float = LEVEL) -> dict[str, Estimate]:
-        return estimates(list(self.scores.values()), level)
+        found = estimates(list(self.scores.values()), level)
+        corpus = self.corpus.metrics() if self.corpus else {}
+        return {**found, **{n: point(v) for n, v in corpus.items() if v is not None}}
 
     def stale_recordings(self) -> bool:
         return any(isinstance(o.error, RecordingMissing) for o in self.outcomes)
@@ -100,9 +122,12 @@ class EvalReport:
     def to_json(self, about: dict[str, Any]) -> dict[str, Any]:
         return {
             **about,
-            "micro": self.total.metrics(),
-            # The article bootstrap's 95% interval of each measured micro score.
-            "micro_interval": {n: [e.low, e.high] for n, e in self.estimates().items()},
+            "micro": self.metrics(),
+            # The article bootstrap's 95% interval of each measured micro score (the corpus
+            # scores have none).
+            "micro_interval": {
+                n: [e.low, e.high] for n, e in self.estimates().items() if e.low is not None
+            },
             "articles": {
                 o.id: {
                     "metrics": self.scores[o.id].metrics(),
@@ -156,12 +181,16 @@ def read_predictions(directory: Path, corpus: list[CorpusArticle]) -> list[Outco
 
 
 def score(outcomes: list[Outcome], evalset: EvalSet) -> EvalReport:
+    """Each article against its gold; with corpus gold, the corpus of all of them too."""
     texts = {a.id: a.text for a in evalset.corpus}
-    scores = {
-        o.id: score_article(o.record, evalset.gold[o.id], texts[o.id], evalset.names)
-        for o in outcomes
+    scorers = {
+        o.id: ArticleScorer(evalset.gold[o.id], texts[o.id], evalset.names) for o in outcomes
     }
-    return EvalReport(outcomes, scores)
+    scores = {o.id: scorers[o.id].run(o.record) for o in outcomes}
+    if evalset.corpus_gold is None:
+        return EvalReport(outcomes, scores)
+    articles = {o.id: Scored(o.record, evalset.gold[o.id], scorers[o.id].pairs) for o in outcomes}
+    return EvalReport(outcomes, scores, score_corpus(articles, evalset.corpus_gold))
 
 
 def save_predictions(outcomes: list[Outcome], directory: Path) -> None:
@@ -250,7 +279,7 @@ def _result(
         "prompt_version": summarizer.prompt_version,
         "seconds": round(time.perf_counter() - started, 2),
     }
-    failures = recording_set.below(report.total.metrics())
+    failures = recording_set.below(report.metrics())
     return SetResult(evalset.name, recording_set, report, about, failures)
 
 
@@ -291,9 +320,9 @@ def _micro_table(report: EvalReport, title: str, minimums: dict[str, float] | No
     table.add_column("counted", justify="right")
     if minimums is not None:
         table.add_column("threshold", justify="right")
-    fractions = report.total.fractions()
+    counted = report.counted()
     for name, estimate in report.estimates().items():
-        cells = [name, estimate.shown(), f"{fractions[name].trials:g}"]
+        cells = [name, estimate.shown(), f"{counted[name]:g}"]
         if minimums is not None:
             cells.append(_fmt(minimums.get(name), 3))
         table.add_row(*cells)
@@ -307,7 +336,7 @@ def render_side_by_side(results: list[SetResult], console: Console) -> None:
     for result in results:
         table.add_column(result.recording_set.model, justify="right")
     shown = [r.report.estimates() for r in results]
-    for name in results[0].report.total.metrics():
+    for name in results[0].report.metrics():
         table.add_row(name, *(e[name].shown() if name in e else "-" for e in shown))
     console.print(table)
 

@@ -12,6 +12,10 @@ A gate (a recording set's threshold) is the lower of the two lower bounds, since
 sources exist. Scores that are means of values in [0, 1] (similarities) are treated as
 their sums over their counts: a [0, 1] value varies at most as much as a yes/no one with
 the same mean, so Wilson's bound stays on the safe side.
+
+The corpus scores (B-cubed, `bcubed`) are no sums over articles: one clustering error
+moves several items, and resampled articles would repeat items of one cluster. They get
+no interval, only their value, and a gate `POINT_MARGIN` below it.
 """
 
 from __future__ import annotations
@@ -29,22 +33,30 @@ from summarizer.evals.scoring import Fraction, Score
 LEVEL = 0.95
 RESAMPLES = 2000
 SEED = 0  # the same scores always get the same interval
+POINT_MARGIN = 0.1  # how far below its value a score without an interval may fall
 
 Floats = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A micro score, its bootstrap interval and its gate (the lowest score that is still
-    within noise of it)."""
+    """A micro score, its bootstrap interval (None for a score without one) and its gate
+    (the lowest score that is still within noise of it)."""
 
     value: float
-    low: float
-    high: float
+    low: float | None
+    high: float | None
     floor: float
 
     def shown(self) -> str:
+        if self.low is None or self.high is None:
+            return f"{self.value:.2f} (no interval)"
         return f"{self.value:.2f} [{self.low:.2f}-{self.high:.2f}]"
+
+
+def point(value: float) -> Estimate:
+    """A score without an interval: its gate is `POINT_MARGIN` below it."""
+    return Estimate(value, None, None, round_down(max(0.0, value - POINT_MARGIN)))
 
 
 def estimates(articles: Sequence[Score], level: float = LEVEL) -> dict[str, Estimate]:

@@ -1,7 +1,8 @@
 """The scorer: predictions against gold records, as the annotation guide describes.
 
-Names match after normalisation when equal, when the alias table puts them in one group,
-or when `rapidfuzz.fuzz.ratio` is at least 90 (character-level: "Hezbollah" does not match
+Names match by the rules the corpus shares (`extract.names.NameMatcher`): after
+normalisation when equal, when the alias table puts them in one group, or when
+`rapidfuzz.fuzz.ratio` is at least 90 (character-level: "Hezbollah" does not match
 "Kataib Hezbollah"). Events and threats match by overlapping evidence spans first, else
 by a matching actor/issuer and a similar description/action. Entries are assigned one to
 one (Hungarian algorithm). Optional gold entries neither help nor hurt.
@@ -11,47 +12,19 @@ Scores are counts, so adding them up over articles is the micro-average.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from summarizer.core import Evidence, Grounded, SummaryRecord, When
 from summarizer.evals.evalset import GoldRecord
-from summarizer.extract import held_span, normalize_name
+from summarizer.extract import NameMatcher, held_span, token_f1
 
-NAME_CUTOFF = 90.0
 TEXT_CORRECT = 0.5
 LISTS = ("actors", "locations", "events", "threats")
-
-
-class NameMatcher:
-    def __init__(self, alias_groups: Iterable[Iterable[str]] = ()) -> None:
-        self._group: dict[str, int] = {}
-        for index, group in enumerate(alias_groups):
-            for name in group:
-                self._group[normalize_name(name)] = index
-
-    def similarity(self, a: str, b: str) -> float:
-        """1.0 for the same entity by name or alias group; the fuzzy ratio if at least 90."""
-        na, nb = normalize_name(a), normalize_name(b)
-        if na == nb or (na in self._group and self._group.get(nb) == self._group[na]):
-            return 1.0
-        ratio = fuzz.ratio(na, nb)
-        return ratio / 100 if ratio >= NAME_CUTOFF else 0.0
-
-    def best(self, names_a: Sequence[str], names_b: Sequence[str]) -> float:
-        return max((self.similarity(a, b) for a in names_a for b in names_b), default=0.0)
-
-    def set_f1(self, a: Sequence[str], b: Sequence[str]) -> float:
-        if not a and not b:
-            return 1.0
-        pairs = assign([[self.similarity(x, y) for y in b] for x in a])
-        return 2 * len(pairs) / (len(a) + len(b))
 
 
 def assign(scores: list[list[float]]) -> list[tuple[int, int]]:
@@ -63,12 +36,12 @@ def assign(scores: list[list[float]]) -> list[tuple[int, int]]:
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if matrix[r, c] > 0]
 
 
-def token_f1(a: str | None, b: str | None) -> float:
-    if a is None or b is None:
-        return 1.0 if a is None and b is None else 0.0
-    ta, tb = Counter(normalize_name(a).split()), Counter(normalize_name(b).split())
-    common = sum((ta & tb).values())
-    return 2 * common / (sum(ta.values()) + sum(tb.values())) if common else 0.0
+def set_f1(names: NameMatcher, a: Sequence[str], b: Sequence[str]) -> float:
+    """F1 of two name sets, names matched one to one; two empty sets score 1."""
+    if not a and not b:
+        return 1.0
+    pairs = assign([[names.similarity(x, y) for y in b] for x in a])
+    return 2 * len(pairs) / (len(a) + len(b))
 
 
 # --- Counts ---------------------------------------------------------------------------
@@ -211,10 +184,17 @@ def same_date(a: When | None, b: When | None) -> bool:
     return key(a) == key(b)
 
 
+Pairs = list[tuple[int, int]]  # (predicted index, gold index) of each matched entry
+
+
 class ArticleScorer:
+    """One article's prediction against its gold: the score, and which predicted entry of
+    each list was matched to which gold entry (`pairs`, what the corpus scorer builds on)."""
+
     def __init__(self, gold: GoldRecord, text: str, names: NameMatcher) -> None:
         self.gold, self.text, self.names = gold, text, names
         self.score = Score()
+        self.pairs: dict[str, Pairs] = {}
 
     def run(self, pred: SummaryRecord | None) -> Score:
         self.score.schema_valid.add(1.0 if pred is not None else 0.0)
@@ -241,6 +221,7 @@ class ArticleScorer:
         fields: Callable[[Any, Any], None],
     ) -> None:
         pairs = assign([[similarity(p, g) for g in golds] for p in preds])
+        self.pairs[name] = pairs
         matched_gold = {g for _, g in pairs}
         counts = self.score.lists[name]
         counts.fp += len(preds) - len(pairs)
@@ -279,8 +260,8 @@ class ArticleScorer:
     def _event_fields(self, pred: Any, gold: Any) -> None:
         self.score.tally("events.type_accuracy", pred.type == gold.type)
         self.score.tally("events.status_accuracy", pred.status == gold.status)
-        self.score.tally("events.actors_f1", self.names.set_f1(pred.actors, gold.actors))
-        self.score.tally("events.targets_f1", self.names.set_f1(pred.targets, gold.targets))
+        self.score.tally("events.actors_f1", set_f1(self.names, pred.actors, gold.actors))
+        self.score.tally("events.targets_f1", set_f1(self.names, pred.targets, gold.targets))
         self.score.tally("events.date_accuracy", same_date(pred.when, gold.when))
 
     def _threat_fields(self, pred: Any, gold: Any) -> None:
@@ -289,7 +270,7 @@ class ArticleScorer:
         self.score.tally(
             "threats.issuer_accuracy", bool(self.names.similarity(pred.issuer, gold.issuer))
         )
-        self.score.tally("threats.targets_f1", self.names.set_f1(pred.targets, gold.targets))
+        self.score.tally("threats.targets_f1", set_f1(self.names, pred.targets, gold.targets))
         self.score.tally("threats.conditional_accuracy", pred.conditional == gold.conditional)
         self.score.tally("threats.action_type_accuracy", pred.action_type == gold.action_type)
         self.score.tally("threats.condition_similarity", condition)
@@ -297,10 +278,3 @@ class ArticleScorer:
         self.score.tally("threats.action_similarity", action)
         self.score.tally("threats.action_accuracy", action >= TEXT_CORRECT)
         self.score.tally("threats.date_accuracy", same_date(pred.when, gold.when))
-
-
-def score_article(
-    pred: SummaryRecord | None, gold: GoldRecord, text: str, names: NameMatcher
-) -> Score:
-    """`pred` is None when the system produced no contract-valid record for the article."""
-    return ArticleScorer(gold, text, names).run(pred)

@@ -14,7 +14,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.core import ConfigError
-from summarizer.evals.intervals import LEVEL, Estimate
+from summarizer.evals.intervals import LEVEL, POINT_MARGIN, Estimate
 from summarizer.extract import Summarizer
 from summarizer.record import write_atomic
 from summarizer.settings import Settings
@@ -25,7 +25,8 @@ HEADER = (
     "# set's corpus. Written by `summarizer eval --record`; `settings` are replayed with\n"
     "# it. `[min]` is written by `--update-thresholds`: for each score, the lower of two\n"
     "# lower bounds at `level`, Wilson's on the micro counts and the article bootstrap's\n"
-    "# (`gate`), rounded down; see docs/annotation-guide.md, Thresholds.\n"
+    "# (`gate`), rounded down; for a corpus score (`corpus.*`, no interval) its value\n"
+    f"# minus {POINT_MARGIN}. See docs/annotation-guide.md, Thresholds.\n"
 )
 
 

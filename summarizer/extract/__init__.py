@@ -18,17 +18,26 @@ from summarizer.extract.article import (
 )
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.grounding import held_span
-from summarizer.extract.names import normalize_name
+from summarizer.extract.names import (
+    NameMatch,
+    NameMatcher,
+    fuzzy_pairs,
+    normalize_name,
+    token_f1,
+)
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 
 __all__ = [
     "Article",
+    "NameMatch",
+    "NameMatcher",
     "RecordCache",
     "Summarizer",
     "build_article",
     "content_id",
     "decode",
+    "fuzzy_pairs",
     "held_span",
     "load_prompts",
     "normalize_name",
@@ -37,4 +46,5 @@ __all__ = [
     "request_from_body",
     "request_from_bytes",
     "request_from_json",
+    "token_f1",
 ]

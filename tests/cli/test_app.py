@@ -10,7 +10,10 @@ from pathlib import Path
 from summarizer.core import SummaryRecord
 from tests.cli.invoke import one_line_error, run
 
-COMMANDS = ["summarize", "batch", "export", "eval", "view", "serve", "schema", "providers", "cache"]
+COMMANDS = [
+    "summarize", "batch", "export", "corpus", "eval", "view", "serve", "schema", "providers",
+    "cache",
+]  # fmt: skip
 # What a command imports when it runs, never before: `--help` and a cache hit stay fast.
 HEAVY = {
     "pydantic", "pydantic_settings", "rich", "instructor", "openai", "httpx", "httpx2",

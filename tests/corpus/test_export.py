@@ -12,13 +12,14 @@ import pytest
 
 from summarizer.core import SummaryRecord
 from summarizer.corpus import TABLES
-from summarizer.corpus.export import ITEM_TABLES, NAMES, WHEN
+from summarizer.corpus.export import ARTICLE_KEY, ITEM_TABLES, NAMES, WHEN
 from summarizer.io import ErrorLine, ResultFile, ResultLine, iter_results
 from tests.cli.invoke import one_line_error, run
 from tests.paths import CHECKOUT, CORPUS
 from tests.test_docs import fences
 
 FORMATS = ["csv", "parquet", "duckdb"]
+CORPUS_IDS = {"canonical_id", "ledger_id"}
 Row = dict[str, Any]
 
 
@@ -137,7 +138,8 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> list[ResultLine]:
 
 
 def item(row: Row, evidence: list[Row]) -> Row:
-    own = {k: v for k, v in row.items() if k not in {"article_id", "published_at", "source"}}
+    """An item as its record has it: without its article's key, or the corpus's ids."""
+    own = {k: v for k, v in row.items() if k not in ARTICLE_KEY and k not in CORPUS_IDS}
     own.pop("item")
     if "when_text" in row:
         when = {column.removeprefix("when_"): own.pop(column) for column in WHEN}
@@ -195,20 +197,51 @@ def readme_queries() -> list[str]:
 def test_the_readme_queries_run_on_an_export(results: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables"
     assert export(results, out, "duckdb")[0] == 0
-    by_month, conditional, reporting = readme_queries()
+    by_month, conditional, reporting, one_entry = readme_queries()
     with open_tables(out, "duckdb") as con:
         months = con.sql(by_month)
         assert months.columns == ["issuer", "month", "threats"]
         counted = months.fetchall()
-        assert ("Kataib Hezbollah", "2025-06", 1) in counted
-        # Each threat counted once per month: the edge-case copy of 000 doubles its issuer.
-        assert sum(n for *_, n in counted) == len(rows(con, "threats"))
+        # Kataib Hezbollah's threat is one entry for 000, 001 and the edge-case copy of 000,
+        # whose spelling ("Kataib Hizbollah", as 000's) then ties and leads the display name.
+        assert ("Kataib Hizbollah", "2025-06", 1) in counted
+        assert sum(n for *_, n in counted) == len(rows(con, "ledger")) < len(rows(con, "threats"))
         against = con.sql(conditional)
         assert against.columns == ["article_id", "issuer", "condition"]
         assert {row[0] for row in against.fetchall()} >= {"000", "001", "003", "004"}
         articles = con.sql(reporting)
         assert articles.columns == ["article_id", "published_at", "when_date", "speaker"]
         assert [row[0] for row in articles.fetchall()] == ["000", "edge", "001"]
+        entry = con.sql(one_entry)
+        assert entry.columns == ["ledger_id", "issuer", "article_id", "published_at", "speaker"]
+        reports = entry.fetchall()
+        assert {row[0] for row in reports} == {"000/threats/0"}
+        assert [row[2] for row in reports] == ["000", "edge", "001"]
+
+
+def test_actor_and_threat_rows_carry_their_corpus_ids(results: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    assert export(results, out, "parquet")[0] == 0
+    with open_tables(out, "parquet") as con:
+        orphans = con.sql(
+            "SELECT count(*) FROM actors a ANTI JOIN canonical_actors c USING (canonical_id)"
+        ).fetchall()
+        assert orphans == [(0,)]
+        miscounted = con.sql(
+            "SELECT canonical_id FROM canonical_actors c JOIN actors a USING (canonical_id) "
+            "GROUP BY canonical_id, c.mentions HAVING c.mentions <> count(*)"
+        ).fetchall()
+        assert miscounted == []
+        ids = con.sql(
+            "SELECT DISTINCT t.ledger_id FROM threats t JOIN ledger_reports r "
+            "ON t.article_id = r.article_id AND t.item = r.item AND t.ledger_id = r.ledger_id"
+        ).fetchall()
+        assert len(ids) == len(rows(con, "ledger"))
+        kataib = "SELECT canonical_id FROM actors WHERE article_id = '001' AND item = 0"
+        merged = con.sql(
+            f"SELECT rule FROM actor_merges WHERE canonical_id = ({kataib})"
+        ).fetchall()
+        assert sorted(rule for (rule,) in merged) == ["fuzzy 93", "same name", "same name"]
 
 
 def test_bad_input_is_one_line_and_exit_2(results: Path, tmp_path: Path) -> None:
