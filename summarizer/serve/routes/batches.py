@@ -1,5 +1,6 @@
 """Batches: articles summarised in the background, their status, and their results as
-JSON lines or as tables (a zip of CSV or Parquet files)."""
+JSON lines, as tables (a zip of CSV or Parquet files) or as a corpus (canonical actors
+and the threat ledger)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -16,7 +18,9 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, model_validator
 from starlette.background import BackgroundTask
 
-from summarizer.core import ArticleRequest, SummarizerError
+from summarizer import corpus as corpora
+from summarizer.core import ArticleRequest, SummarizerError, SummaryRecord
+from summarizer.io import iter_results
 from summarizer.serve.deps import JobsDep, SummarizerDep, json_body
 from summarizer.serve.errors import ApiError, error_responses
 from summarizer.serve.jobs import JobStatus, JobStore
@@ -34,7 +38,8 @@ Partial = Annotated[
     bool,
     Query(
         description="true: a job not done (queued, running or failed) is exported as far as "
-        "it got, its articles done so far; false: such a job is 409 `job_not_done`"
+        "it got, its articles done so far (409 `job_not_done` while there are none); false: "
+        "such a job is 409 `job_not_done`"
     ),
 ]
 
@@ -87,6 +92,14 @@ def router(max_body_size: int) -> APIRouter:
         },
         response_class=FileResponse,
     )
+    routes.add_api_route(
+        "/v1/batches/{job_id}/ledger",
+        batch_ledger,
+        responses={
+            **error_responses(401, 404, 409, 422, 500),
+            200: {"description": "The corpus, as `summarizer corpus` writes it"},
+        },
+    )
     return routes
 
 
@@ -119,12 +132,12 @@ def batch_export(
     locations, events, threats, evidence, errors): a zip, `<job id>-<format>.zip`, of one
     file per table. A job not done is 409 `job_not_done`, unless `partial=true` asks for
     the articles done so far."""
-    _check_exportable(_job(jobs, job_id), partial)
+    results = _exportable(jobs, job_id, partial)
     # The tables and the zip are written in a directory of the request's own, removed
     # once the answer is sent, or at once if it fails before.
     work = Path(tempfile.mkdtemp(prefix="summarizer-export-"))
     try:
-        archive = _zip_tables(jobs.results_path(job_id), work, fmt, f"{job_id}-{fmt}.zip")
+        archive = _zip_tables(results, work, fmt, f"{job_id}-{fmt}.zip")
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -136,11 +149,23 @@ def batch_export(
     )
 
 
-def _check_exportable(job: JobStatus, partial: bool) -> None:
-    """A job's export holds every one of its articles: a job not done is refused, unless
-    the caller asks for the articles done so far and there are some."""
+def batch_ledger(job_id: str, jobs: JobsDep, partial: Partial = False) -> corpora.Corpus:
+    """The job's corpus as `summarizer corpus` writes it: the canonical actors and the
+    threat ledger of its records (its error lines are passed over). A job not done is 409
+    `job_not_done`, unless `partial=true` asks for the articles done so far."""
+    results = _exportable(jobs, job_id, partial)
+    with _failing_as(results, "the corpus could not be built"):
+        records = (line for line in iter_results(results) if isinstance(line, SummaryRecord))
+        return corpora.build_corpus(records)
+
+
+def _exportable(jobs: JobStore, job_id: str, partial: bool) -> Path:
+    """The results file of a job that may be exported (as tables or as a corpus). An
+    export holds every one of the job's articles: a job not done is refused, unless the
+    caller asks for the articles done so far and there are some."""
+    job = _job(jobs, job_id)
     if job.status == "done" or (partial and job.done):
-        return
+        return jobs.results_path(job_id)
     done = f"{job.done} of {job.total} articles done"
     if partial:
         message = f"batch {job.id!r} has no article done yet"
@@ -154,16 +179,22 @@ def _check_exportable(job: JobStatus, partial: bool) -> None:
     raise ApiError(409, "job_not_done", message)
 
 
+@contextmanager
+def _failing_as(results: Path, message: str) -> Iterator[None]:
+    """An export of `results` whose failure is a 500 `export_failed` saying `message`: the
+    cause names server paths, so it goes to the log, not to the caller."""
+    try:
+        yield
+    except SummarizerError as exc:
+        log.error("export of %s failed: %s", results, exc)
+        raise ApiError(500, "export_failed", message) from exc
+
+
 def _zip_tables(results: Path, work: Path, fmt: TableFormat, name: str) -> Path:
     """The tables of `results` written in `work` as `fmt`, zipped into `work / name`."""
-    from summarizer.corpus import export_results  # DuckDB, only for exports
-
     tables = work / "tables"
-    try:
-        export_results(results, tables, fmt)
-    except SummarizerError as exc:  # its message names server paths: logged, not answered
-        log.error("export of %s failed: %s", results, exc)
-        raise ApiError(500, "export_failed", "the tables could not be written") from exc
+    with _failing_as(results, "the tables could not be written"):
+        corpora.export_results(results, tables, fmt)
     archive = work / name
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for table in sorted(tables.iterdir()):
