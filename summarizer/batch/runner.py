@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
+from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
 from summarizer.batch.inputs import BatchItem
 from summarizer.batch.ray_engine import require_ray, run_ray
@@ -14,6 +16,7 @@ from summarizer.choices import BatchEngine, BatchVia
 from summarizer.core import InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile
+from summarizer.providers import require_usable
 from summarizer.providers.base import BatchState
 
 
@@ -48,6 +51,22 @@ def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
         batch_provider(summarizer)
     if options.engine == "ray":
         require_ray()
+
+
+def dry_run(
+    summarizer: Summarizer, items: list[BatchItem], out: Path, *, options: BatchOptions
+) -> RunEstimate:
+    """What `run` would send and cost, without calling a model or writing to `out`."""
+    require_usable(summarizer.settings)
+    return estimate_run(
+        summarizer,
+        items,
+        out,
+        concurrency=options.concurrency,
+        batch_api=options.via == "batch-api",
+        use_cache=options.use_cache,
+        retry_failed=options.retry_failed,
+    )
 
 
 def run(

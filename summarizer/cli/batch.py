@@ -59,6 +59,16 @@ RayWorkers = Annotated[int, typer.Option(min=1, help="With --engine ray: worker 
 RayAddress = Annotated[
     str | None, typer.Option(help="With --engine ray: the cluster \\[default: a local Ray]")
 ]
+COST = "Cost"
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Say what the run would send and cost (articles, pieces, tokens, USD, time); "
+        "call no model, write nothing",
+        rich_help_panel=COST,
+    ),
+]
 
 
 def batch(
@@ -76,9 +86,11 @@ def batch(
     engine: Engine = "local",
     ray_workers: RayWorkers = 2,
     ray_address: RayAddress = None,
+    dry_run: DryRun = False,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
     from summarizer.batch import BatchOptions, check_runnable, read_inputs, run
+    from summarizer.batch import dry_run as estimate
     from summarizer.extract import Summarizer, parse_date
     from summarizer.io import ResultFile
 
@@ -95,8 +107,12 @@ def batch(
         )
         settings = load_settings(provider=provider, model=model, passes=passes)
         items = read_inputs(inputs, parse_date(published_at) if published_at else None)
-        summarizer = Summarizer.from_settings(settings, notify=notify, eager=True)
+        summarizer = Summarizer.from_settings(settings, notify=notify, eager=not dry_run)
         check_runnable(summarizer, options)
+        if dry_run:
+            for line in estimate(summarizer, items, out, options=options).lines():
+                typer.echo(line)
+            return
         results = ResultFile(out)
         try:
             with progress_bars(len(items)) as shown:
