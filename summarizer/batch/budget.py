@@ -22,6 +22,7 @@ class Budget:
         self.estimator = estimator
         self.spent = 0.0
         self.stopped = False
+        self.refused = 0  # articles not started
         self._in_flight: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -31,7 +32,9 @@ class Budget:
         with self._lock:
             planned = self.spent + sum(self._in_flight.values()) + estimate
             self.stopped = self.stopped or planned > self.limit
-            if not self.stopped:
+            if self.stopped:
+                self.refused += 1
+            else:
                 self._in_flight[item.id] = estimate
             return not self.stopped
 

@@ -29,13 +29,9 @@ class BatchStats:
     completion_tokens: int = 0
     cost_usd: float = 0.0  # of the records made in this run that have a price
     unpriced: int = 0  # records made in this run whose model has no price
+    undone: int = 0  # articles left out of the results: `--max-cost` stopped their start
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def undone(self) -> int:
-        """Articles this run left out of the results (`--max-cost` stopped their start)."""
-        return self.total - self.skipped - self.ok - self.failed
 
     def count(self, line: ResultLine) -> None:
         """One output line written: a record or an error."""

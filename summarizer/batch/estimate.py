@@ -19,7 +19,7 @@ from summarizer.providers.tokens import token_counter
 # Expected answer tokens per character of article: the capable model's recorded answers
 # (claude-standin, the 47 requests of the seed, conventions and stories sets) run to 6.0
 # answer characters per article character, 1.5 tokens at four characters a token.
-# `tests/batch/test_estimate.py` derives it again from the recordings.
+# `tests/batch/test_dry_run.py` derives it again from the recordings.
 ANSWER_TOKENS_PER_CHAR = 1.5
 
 

@@ -130,4 +130,6 @@ def run(
             on_done=on_done,
             budget=budget,
         )
+        if budget is not None:
+            stats.undone = budget.refused
     return stats, None

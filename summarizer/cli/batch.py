@@ -220,9 +220,10 @@ def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | 
         err=True,
     )
     if stats.undone:
+        left = f"{stats.undone} article{'' if stats.undone == 1 else 's'}"
         typer.echo(
-            f"--max-cost {usd(max_cost or 0.0)} reached: {stats.undone} articles left undone; "
-            "rerun to continue them",
+            f"--max-cost {usd(max_cost or 0.0)} reached: {left} left undone; rerun to "
+            "continue them",
             err=True,
         )
     if stats.failed_before:

@@ -22,7 +22,6 @@ class Pricing:
 
     entry: str  # "provider/model", or "provider" for all its models
     price: Price  # USD per million tokens, after the Batch API's discount where it applies
-    batch_api: bool = False
 
     def cost(self, prompt: int, cached: int, completion: int) -> float:
         return self.price.cost(prompt, cached, completion)
@@ -49,7 +48,7 @@ def pricing_for(
                 price = prices[entry]
                 if batch_api:
                     price = price.scaled(BATCH_API_FACTOR)
-                return Pricing(entry=entry, price=price, batch_api=batch_api)
+                return Pricing(entry=entry, price=price)
     return None
 
 

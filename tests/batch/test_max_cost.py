@@ -87,6 +87,7 @@ def test_what_is_in_flight_counts_at_its_most_and_a_failure_at_its_estimate(
     budget.finish(first, error_line(first.id, ProviderError("HTTP 500")))
     assert budget.spent == pytest.approx(1.0)  # its calls' usage is lost: the estimate
     assert not budget.start(fourth)  # stopped: no article starts again in this run
+    assert budget.refused == 2
 
 
 def test_a_record_counts_at_its_usage(priced: Settings, draft_000: DraftRecord) -> None:
@@ -116,7 +117,8 @@ def test_the_command_says_how_many_are_left_and_exits_3(tmp_path: Path, toy_prov
     assert code == 3, stderr
     done = len(list(iter_results(out)))
     assert 0 < done < 5
-    assert f"--max-cost $4.0000 reached: {5 - done} articles left undone; rerun" in stderr
+    left = f"{5 - done} article{'' if done == 4 else 's'}"
+    assert f"--max-cost $4.0000 reached: {left} left undone; rerun" in stderr
     spent = float(stderr.split("; cost $")[1].split(";")[0])
     assert 0 < spent <= 4
     code, _, stderr = cli(*args, SUMMARIZER_PRICES=prices)
