@@ -12,7 +12,7 @@ from summarizer.batch.inputs import (
     unique,
 )
 from summarizer.batch.ray_engine import run_ray
-from summarizer.batch.runner import BatchOptions, check_runnable, run
+from summarizer.batch.runner import BatchOptions, check_runnable, dry_run, run
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -20,6 +20,7 @@ __all__ = [
     "BatchOptions",
     "BatchStats",
     "check_runnable",
+    "dry_run",
     "item_for",
     "read_inputs",
     "run",

@@ -109,7 +109,7 @@ def run_batch_api(
         ledger.save(ledger_path)
     submitted = set(batch.requests) if batch else set()
     answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")
-    replier = summarizer.with_provider(answering)
+    replier = summarizer.with_provider(answering, batch_api=True)
     stats = run_batch(
         replier, items, results, concurrency=concurrency, use_cache=use_cache, on_done=on_done
     )

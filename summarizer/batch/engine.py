@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from summarizer.batch.budget import Budget
 from summarizer.batch.inputs import BatchItem
 from summarizer.core import InputError
 from summarizer.extract import Summarizer, build_article
@@ -24,7 +25,11 @@ class BatchStats:
     failed: int = 0
     cached: int = 0
     prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0
     completion_tokens: int = 0
+    cost_usd: float = 0.0  # of the records made in this run that have a price
+    unpriced: int = 0  # records made in this run whose model has no price
+    undone: int = 0  # articles left out of the results: `--max-cost` stopped their start
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -42,7 +47,10 @@ class BatchStats:
         self.cached += provenance.cached
         if not provenance.cached:
             self.prompt_tokens += provenance.usage.prompt_tokens
+            self.cached_prompt_tokens += provenance.usage.cached_prompt_tokens
             self.completion_tokens += provenance.usage.completion_tokens
+            self.cost_usd += provenance.cost_usd or 0.0
+            self.unpriced += provenance.cost_usd is None
 
 
 # --- Running ----------------------------------------------------------------------------
@@ -56,14 +64,20 @@ def run_batch(
     concurrency: int,
     use_cache: bool = True,
     on_done: Callable[[BatchStats], None] = lambda _: None,
+    budget: Budget | None = None,
 ) -> BatchStats:
-    """Summarise every item not yet in `results`; one bad article never stops the run."""
+    """Summarise every item not yet in `results`; one bad article never stops the run.
+    With a `budget`, an item it does not admit is left undone."""
     started = time.perf_counter()
     todo, stats = pending(items, results)
     lock = threading.Lock()
 
     def one(item: BatchItem) -> None:
+        if budget is not None and not budget.start(item):
+            return
         line = summarize_item(summarizer, item, use_cache)
+        if budget is not None:
+            budget.finish(item, line)
         results.append(line)
         with lock:
             stats.count(line)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
+from summarizer.batch.budget import Budget
+from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
+from summarizer.batch.estimate import Estimator
 from summarizer.batch.inputs import BatchItem
 from summarizer.batch.ray_engine import require_ray, run_ray
 from summarizer.choices import BatchEngine, BatchVia
-from summarizer.core import InputError
+from summarizer.core import ConfigError, InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile
+from summarizer.providers import require_usable
 from summarizer.providers.base import BatchState
 
 
@@ -30,6 +35,7 @@ class BatchOptions:
     poll_seconds: float  # between polls of a Batch API job
     use_cache: bool
     retry_failed: bool  # the articles with an error line run again
+    max_cost: float | None = None  # USD: no article starts once it could pass this
 
     def __post_init__(self) -> None:
         if self.via == "batch-api" and self.engine == "ray":
@@ -39,6 +45,11 @@ class BatchOptions:
             )
         if self.address is not None and self.engine != "ray":
             raise InputError("--ray-address needs --engine ray")
+        if self.max_cost is not None and (self.via, self.engine) != ("sync", "local"):
+            raise InputError(
+                "--max-cost runs with --via sync and --engine local: the articles are started "
+                "one by one in this process"
+            )
 
 
 def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
@@ -48,6 +59,25 @@ def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
         batch_provider(summarizer)
     if options.engine == "ray":
         require_ray()
+    if options.max_cost is not None and summarizer.pricing is None:
+        model = f"{summarizer.provider.name}/{summarizer.provider.model}"
+        raise ConfigError(f"--max-cost needs a price for {model}: add it to SUMMARIZER_PRICES")
+
+
+def dry_run(
+    summarizer: Summarizer, items: list[BatchItem], out: Path, *, options: BatchOptions
+) -> RunEstimate:
+    """What `run` would send and cost, without calling a model or writing to `out`."""
+    require_usable(summarizer.settings)
+    return estimate_run(
+        summarizer,
+        items,
+        out,
+        concurrency=options.concurrency,
+        batch_api=options.via == "batch-api",
+        use_cache=options.use_cache,
+        retry_failed=options.retry_failed,
+    )
 
 
 def run(
@@ -87,6 +117,10 @@ def run(
             on_done=on_done,
         )
     else:
+        budget = None
+        if options.max_cost is not None:
+            estimator = Estimator(summarizer, use_cache=options.use_cache)
+            budget = Budget(options.max_cost, estimator)
         stats = run_batch(
             summarizer,
             items,
@@ -94,5 +128,8 @@ def run(
             concurrency=options.concurrency,
             use_cache=options.use_cache,
             on_done=on_done,
+            budget=budget,
         )
+        if budget is not None:
+            stats.undone = budget.refused
     return stats, None

@@ -12,6 +12,7 @@ import typer
 
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.cli.common import (
+    EXIT_BUDGET,
     EXIT_FAILED,
     ModelName,
     NoCache,
@@ -59,6 +60,26 @@ RayWorkers = Annotated[int, typer.Option(min=1, help="With --engine ray: worker 
 RayAddress = Annotated[
     str | None, typer.Option(help="With --engine ray: the cluster \\[default: a local Ray]")
 ]
+COST = "Cost"
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Say what the run would send and cost (articles, pieces, tokens, USD, time); "
+        "call no model, write nothing",
+        rich_help_panel=COST,
+    ),
+]
+MaxCost = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        metavar="USD",
+        help="Start no article once the spend plus what is in flight could pass this; the "
+        f"rest stay undone for a rerun (exit code {EXIT_BUDGET})",
+        rich_help_panel=COST,
+    ),
+]
 
 
 def batch(
@@ -76,9 +97,12 @@ def batch(
     engine: Engine = "local",
     ray_workers: RayWorkers = 2,
     ray_address: RayAddress = None,
+    dry_run: DryRun = False,
+    max_cost: MaxCost = None,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
     from summarizer.batch import BatchOptions, check_runnable, read_inputs, run
+    from summarizer.batch import dry_run as estimate
     from summarizer.extract import Summarizer, parse_date
     from summarizer.io import ResultFile
 
@@ -92,11 +116,16 @@ def batch(
             poll_seconds=poll_seconds,
             use_cache=not no_cache,
             retry_failed=retry_failed,
+            max_cost=max_cost,
         )
         settings = load_settings(provider=provider, model=model, passes=passes)
         items = read_inputs(inputs, parse_date(published_at) if published_at else None)
-        summarizer = Summarizer.from_settings(settings, notify=notify, eager=True)
+        summarizer = Summarizer.from_settings(settings, notify=notify, eager=not dry_run)
         check_runnable(summarizer, options)
+        if dry_run:
+            for line in estimate(summarizer, items, out, options=options).lines():
+                typer.echo(line)
+            return
         results = ResultFile(out)
         try:
             with progress_bars(len(items)) as shown:
@@ -111,7 +140,9 @@ def batch(
                 shown.advance(stats)
         finally:
             results.close()
-        report_batch(stats, state)
+        report_batch(stats, state, max_cost)
+        if stats.undone:
+            raise typer.Exit(EXIT_BUDGET)
         if stats.failed or stats.failed_before:
             raise typer.Exit(EXIT_FAILED)
 
@@ -165,9 +196,11 @@ def progress_bars(total: int) -> Iterator[BatchProgress]:
         yield BatchProgress(progress, total)
 
 
-def report_batch(stats: BatchStats, state: BatchState | None) -> None:
+def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | None) -> None:
     """How the run ended, on stderr: a provider's batch that did not complete, the first
-    failures, the counts, and what to rerun."""
+    failures, the counts, tokens and cost, and what to rerun."""
+    from summarizer.providers.prices import usd
+
     if state is not None and state.status != "completed":
         typer.echo(
             f"batch {state.id} ended {state.status}: {state.completed} of {state.total} "
@@ -178,12 +211,21 @@ def report_batch(stats: BatchStats, state: BatchState | None) -> None:
         typer.echo(f"failed: {error}", err=True)
     if len(stats.errors) > 10:
         typer.echo(f"... and {len(stats.errors) - 10} more failures", err=True)
+    unpriced = f" and {stats.unpriced} records without a price" if stats.unpriced else ""
     typer.echo(
         f"{stats.ok} ok, {stats.failed} failed, {stats.cached} cached, "
-        f"{stats.skipped} already done; tokens {stats.prompt_tokens} in, "
-        f"{stats.completion_tokens} out; {stats.seconds:.1f} s",
+        f"{stats.skipped} already done; tokens {stats.prompt_tokens} in "
+        f"({stats.cached_prompt_tokens} cached), {stats.completion_tokens} out; "
+        f"cost {usd(stats.cost_usd)}{unpriced}; {stats.seconds:.1f} s",
         err=True,
     )
+    if stats.undone:
+        left = f"{stats.undone} article{'' if stats.undone == 1 else 's'}"
+        typer.echo(
+            f"--max-cost {usd(max_cost or 0.0)} reached: {left} left undone; rerun to "
+            "continue them",
+            err=True,
+        )
     if stats.failed_before:
         typer.echo(
             f"{stats.failed_before} failed in an earlier run: rerun with --retry-failed", err=True
