@@ -95,6 +95,4 @@ def test_a_noisy_equal_run_passes_the_gates_a_broken_one_fails(tmp_path: Any) ->
     assert gates.below(noisy_report.metrics()) == []
     broken = gates.below(predictions(spurious).metrics())
     assert any(f.startswith("threats.precision = 0.500") for f in broken)
-    assert any(
-        f.startswith("threats.recall") for f in gates.below(predictions(missed).metrics())
-    )
+    assert any(f.startswith("threats.recall") for f in gates.below(predictions(missed).metrics()))
