@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from summarizer.core import ArticleRequest, InputError, ProviderError, SummaryRecord
-from summarizer.corpus import TABLES
+from summarizer.corpus import TABLES, build_corpus
 from summarizer.corpus.export import ITEM_TABLES
 from summarizer.evals.evalset import load_corpus
 from summarizer.io import ResultLine, error_line, parse_line
@@ -62,14 +62,20 @@ def unzipped(response: object, out: Path) -> list[str]:
 
 
 def row_counts(lines: list[ResultLine]) -> dict[str, int]:
-    """The rows each table should have, counted from the results lines themselves."""
+    """The rows each table should have, counted from the results lines themselves (the
+    corpus tables from their corpus)."""
     records = [line for line in lines if isinstance(line, SummaryRecord)]
     items = {table: [i for r in records for i in getattr(r, table)] for table in ITEM_TABLES}
+    corpus = build_corpus(records)
     return {
         "articles": len(records),
         **{table: len(found) for table, found in items.items()},
         "evidence": sum(len(i.evidence) for found in items.values() for i in found),
         "errors": len(lines) - len(records),
+        "canonical_actors": len(corpus.actors),
+        "actor_merges": sum(len(a.merges) for a in corpus.actors),
+        "ledger": len(corpus.ledger),
+        "ledger_reports": sum(len(e.reports) for e in corpus.ledger),
     }
 
 
