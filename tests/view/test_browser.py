@@ -270,9 +270,9 @@ def test_the_index_fits_the_screen_and_sorts_by_a_column(
     assert actors == sorted(actors, reverse=True) and len(actors) == 5
     assert measured["newest"] == sorted(measured["newest"], reverse=True)
     assert measured["oldest"] == sorted(measured["oldest"]) != measured["newest"]
-    # The seed's ledger: 8 threats of 6 issuers, one with no date.
+    # The seed's ledger: 8 threats of 6 issuers, each dated by its reports' articles.
     timeline = check_timeline(measured, corpus_index.parent, width)
-    assert len(timeline["marks"]) == 7 and len(timeline["lanes"]) == 6
+    assert len(timeline["marks"]) == 8 and len(timeline["lanes"]) == 6
 
 
 @pytest.fixture

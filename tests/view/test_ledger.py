@@ -50,6 +50,7 @@ def test_each_entry_is_a_mark_linking_its_first_reports_threat_with_a_whole_titl
                 threat("Kataib Hezbollah", ["United States"], when="2025-06-16"),
                 threat("Iran", ["United States"], None, "close the strait", when="2024-01-09"),
             ],
+            published_at="2025-06-16",
         ),
     ]
     corpus = build_corpus(records)
@@ -64,7 +65,7 @@ def test_each_entry_is_a_mark_linking_its_first_reports_threat_with_a_whole_titl
         assert (f"Condition: {one.condition}." in title) is (one.condition is not None)
         n = len(one.reports)
         assert f"{n} report{'s' if n > 1 else ''}: {first.article}" in title
-    assert "15 June 2025" in page and "9 January 2024" in page
+    assert "15 June 2025" in page and "16 June 2025" in page  # reported: the articles' dates
     # Above the articles: the timeline, the issuers and targets, the entries.
     order = [page.index(s) for s in ("<svg", 'id="pairs"', 'id="entries"', 'id="articles"')]
     assert order == sorted(order)
