@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
 from summarizer.batch.engine import BatchStats, run_batch
-from summarizer.batch.inputs import BatchItem
+from summarizer.batch.inputs import BatchInputs
 from summarizer.batch.ray_engine import require_ray, run_ray
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.core import InputError
@@ -52,7 +52,7 @@ def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
 
 def run(
     summarizer: Summarizer,
-    items: list[BatchItem],
+    items: BatchInputs,
     results: ResultFile,
     *,
     options: BatchOptions,
