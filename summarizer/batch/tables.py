@@ -1,8 +1,10 @@
 """Parquet and CSV inputs: a file is a table, a row an article. A table is opened and its
 columns checked before any work (a missing or mistyped column is the user's to fix, so
-the error names the columns there are), then read by pyarrow.dataset in batches of rows,
-so a file of any size is read in constant memory. Imported only to read a table: pyarrow
-is no cost to a run without one."""
+the error names the columns there are), then read by pyarrow's streaming readers a batch
+at a time, in one thread: Parquet page by page (`ParquetFile.iter_batches`: a row group,
+which may hold a million articles, is never decoded whole, as pyarrow.dataset's scanner
+decodes it; bench/README.md, section 7), CSV a block at a time.
+Imported only to read a table: pyarrow is no cost to a run without one."""
 
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as csv
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from summarizer.batch.fields import OPTIONS, Fields
 from summarizer.core import InputError
 
-ROWS_PER_BATCH = 256  # rows decoded at a time
+ROWS_PER_BATCH = 256  # Parquet rows decoded at a time (CSV: a block of 1 MiB)
+PARQUET_BUFFER = 1 << 20  # bytes of a Parquet column read at a time
 TypeCheck = Callable[[pa.DataType], bool]
 TEXT: tuple[TypeCheck, ...] = (
     pa.types.is_string,
@@ -39,18 +42,13 @@ class Table:
     """A table file, opened and checked."""
 
     path: Path
-    dataset: ds.Dataset
     columns: dict[str, str]  # part -> its column, for the parts the table has
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Each row as an article's JSON object, in the file's order. A file that cannot
         be read to its end raises an InputError where it stops."""
         try:
-            for batch in self.dataset.to_batches(
-                columns=list(self.columns.values()),
-                batch_size=ROWS_PER_BATCH,
-                fragment_scan_options=_scan_options(self.path),
-            ):
+            for batch in _batches(self.path, list(self.columns.values())):
                 for row in batch.to_pylist():
                     yield _article({part: row[column] for part, column in self.columns.items()})
         except (pa.ArrowException, OSError) as exc:
@@ -60,12 +58,7 @@ class Table:
 def open_table(path: Path, fields: Fields) -> Table:
     """The table at `path` with the columns of `fields`: a needed column it lacks, or a
     column of a type that cannot hold its part, is an InputError naming its columns."""
-    try:
-        dataset = ds.dataset(str(path), format=_format(path, fields))
-    except (pa.ArrowException, OSError) as exc:
-        reason = _first_line(exc)
-        raise InputError(f"{path} is not a readable {path.suffix} file: {reason}") from None
-    schema = dataset.schema
+    schema = _schema(path, fields)
     columns = {}
     for part, option in OPTIONS.items():
         column = fields.name(part)
@@ -77,28 +70,42 @@ def open_table(path: Path, fields: Fields) -> Table:
                 f"{path} has no column {column!r} for the article's {part} ({option}); "
                 f"its columns: {_columns(schema)}"
             )
-    return Table(path, dataset, columns)
+    return Table(path, columns)
 
 
-def _format(path: Path, fields: Fields) -> ds.FileFormat:
-    """Parquet as written; CSV with every part's column read as text (a CSV column of
-    numbers may still be ids or titles), quoted values spanning lines."""
+def _schema(path: Path, fields: Fields) -> pa.Schema:
+    """The table's columns: Parquet's from its footer, CSV's from its first block (every
+    part's column read as text: a CSV column of numbers may still be ids or titles)."""
+    try:
+        if path.suffix == ".parquet":
+            with pq.ParquetFile(path) as table:
+                return table.schema_arrow
+        text = {fields.name(part): pa.string() for part in OPTIONS}
+        with _csv(path, csv.ConvertOptions(column_types=text)) as reader:
+            return reader.schema
+    except (pa.ArrowException, OSError) as exc:
+        reason = _first_line(exc)
+        raise InputError(f"{path} is not a readable {path.suffix} file: {reason}") from None
+
+
+def _batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
     if path.suffix == ".parquet":
-        return ds.ParquetFileFormat()
-    return ds.CsvFileFormat(
+        with pq.ParquetFile(path, pre_buffer=False, buffer_size=PARQUET_BUFFER) as table:
+            yield from table.iter_batches(ROWS_PER_BATCH, columns=columns, use_threads=False)
+        return
+    text = {column: pa.string() for column in columns}
+    with _csv(path, csv.ConvertOptions(column_types=text, include_columns=columns)) as reader:
+        yield from reader
+
+
+def _csv(path: Path, convert: csv.ConvertOptions) -> csv.CSVStreamingReader:
+    """A CSV file read a block at a time, quoted values spanning lines."""
+    return csv.open_csv(
+        path,
+        read_options=csv.ReadOptions(use_threads=False),
         parse_options=csv.ParseOptions(newlines_in_values=True),
-        convert_options=csv.ConvertOptions(
-            column_types={fields.name(part): pa.string() for part in OPTIONS}
-        ),
+        convert_options=convert,
     )
-
-
-def _scan_options(path: Path) -> ds.FragmentScanOptions | None:
-    """Parquet read page by page: a row group (which may hold a million articles) is
-    never buffered whole."""
-    if path.suffix != ".parquet":
-        return None
-    return ds.ParquetFragmentScanOptions(use_buffered_stream=True, pre_buffer=False)
 
 
 def _check_type(path: Path, schema: pa.Schema, part: str, column: str) -> None:
