@@ -4,9 +4,12 @@ benchmarks and the tests."""
 
 from summarizer.batch.batch_api import run_batch_api, state_path
 from summarizer.batch.engine import BatchStats, run_batch, unread_line
+from summarizer.batch.fields import Fields
 from summarizer.batch.inputs import (
     ARTICLE_SUFFIXES,
+    BatchInputs,
     BatchItem,
+    Inputs,
     item_for,
     read_inputs,
     unique,
@@ -16,9 +19,12 @@ from summarizer.batch.runner import BatchOptions, check_runnable, dry_run, run
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "BatchInputs",
     "BatchItem",
     "BatchOptions",
     "BatchStats",
+    "Fields",
+    "Inputs",
     "check_runnable",
     "dry_run",
     "item_for",

@@ -3,6 +3,7 @@ USD, time at the known rate limit), told without calling a model or writing a li
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def minutes(value: float) -> str:
 
 def estimate_run(
     summarizer: Summarizer,
-    items: list[BatchItem],
+    items: Iterable[BatchItem],
     out: Path,
     *,
     concurrency: int,
@@ -102,7 +103,8 @@ def estimate_run(
     use_cache: bool,
     retry_failed: bool,
 ) -> RunEstimate:
-    """What running `items` into `out` would send and cost; `out` is only read."""
+    """What running `items` into `out` would send and cost, reading `items` once as it
+    goes; `out` is only read."""
     estimator = Estimator(summarizer, use_cache=use_cache, batch_api=batch_api)
     provider, settings = summarizer.provider, summarizer.settings
     estimate = RunEstimate(
@@ -114,10 +116,11 @@ def estimate_run(
         rate_tpm=settings.rate_tpm,
         method=estimator.counter.method,
         pricing=estimator.pricing,
-        articles=len(items),
+        articles=0,
     )
     done = {key for key, ok in done_ids(out).items() if ok or not retry_failed}
     for item in items:
+        estimate.articles += 1
         if item.id in done:
             estimate.done += 1
             continue

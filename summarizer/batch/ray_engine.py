@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from summarizer.batch.engine import BatchStats, pending, summarize_item, unread_line
+from summarizer.batch.engine import BatchStats, summarize_item, to_run, unread_line
 from summarizer.batch.inputs import BatchItem
 from summarizer.core import ConfigError, ReadArticle
 from summarizer.extract import Summarizer
@@ -56,7 +56,7 @@ def require_ray() -> None:
 
 def run_ray(
     settings: Settings,
-    items: list[BatchItem],
+    items: Iterable[BatchItem],
     results: ResultFile,
     *,
     workers: int,
@@ -66,15 +66,16 @@ def run_ray(
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> BatchStats:
     """Summarise every item not yet in `results` in `workers` Ray workers, `concurrency`
-    articles at a time in each."""
+    articles at a time in each. The items still to run are read first: Ray Data makes
+    its dataset of them all (in its object store)."""
     try:
         import ray
     except ImportError:
         raise ConfigError(INSTALL) from None
     started = time.perf_counter()
-    todo, stats = pending(items, results)
+    stats = BatchStats()
     rows = []
-    for item in todo:
+    for item in to_run(items, results.ids(), stats):
         if item.request is None:  # unreadable input: its error line needs no worker
             line = unread_line(item)
             results.append(line)

@@ -12,7 +12,7 @@ from summarizer.batch.budget import Budget
 from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
 from summarizer.batch.estimate import Estimator
-from summarizer.batch.inputs import BatchItem
+from summarizer.batch.inputs import BatchInputs
 from summarizer.batch.ray_engine import require_ray, run_ray
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.core import ConfigError, InputError
@@ -65,7 +65,7 @@ def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
 
 
 def dry_run(
-    summarizer: Summarizer, items: list[BatchItem], out: Path, *, options: BatchOptions
+    summarizer: Summarizer, items: BatchInputs, out: Path, *, options: BatchOptions
 ) -> RunEstimate:
     """What `run` would send and cost, without calling a model or writing to `out`."""
     require_usable(summarizer.settings)
@@ -82,7 +82,7 @@ def dry_run(
 
 def run(
     summarizer: Summarizer,
-    items: list[BatchItem],
+    items: BatchInputs,
     results: ResultFile,
     *,
     options: BatchOptions,

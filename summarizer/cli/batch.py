@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 Inputs = Annotated[
     list[Path],
     typer.Argument(
-        help="Files or directories: .txt .json .html .htm articles, .jsonl of article objects; "
-        "a directory with a manifest.json is read through it"
+        help="Files, directories or quoted glob patterns: .txt .json .html .htm articles, "
+        ".jsonl of article objects, .parquet and .csv tables of articles; a directory with "
+        "a manifest.json is read through it"
     ),
 ]
 PublishedAt = Annotated[
@@ -82,6 +83,21 @@ MaxCost = Annotated[
 ]
 
 
+def _field(part: str, default: str) -> Any:
+    """The option naming where a part of each article is in JSONL objects and tables."""
+    return typer.Option(
+        help=f"The {part}'s field (JSONL) or column (Parquet, CSV) \\[default: {default}]",
+        rich_help_panel="Where the articles' parts are",
+    )
+
+
+TextField = Annotated[str | None, _field("article text", "text")]
+IdField = Annotated[str | None, _field("article id", "id, where there is one")]
+DateField = Annotated[str | None, _field("publication date", "published_at")]
+TitleField = Annotated[str | None, _field("title", "title")]
+UrlField = Annotated[str | None, _field("URL", "url")]
+
+
 def batch(
     inputs: Inputs,
     out: Out,
@@ -97,11 +113,17 @@ def batch(
     engine: Engine = "local",
     ray_workers: RayWorkers = 2,
     ray_address: RayAddress = None,
+    # Where the articles' parts are, in JSONL objects and table rows
+    text_field: TextField = None,
+    id_field: IdField = None,
+    date_field: DateField = None,
+    title_field: TitleField = None,
+    url_field: UrlField = None,
     dry_run: DryRun = False,
     max_cost: MaxCost = None,
 ) -> None:
     """Summarise many articles into one JSONL file: a record or an error line for each."""
-    from summarizer.batch import BatchOptions, check_runnable, read_inputs, run
+    from summarizer.batch import BatchOptions, Fields, check_runnable, read_inputs, run
     from summarizer.batch import dry_run as estimate
     from summarizer.extract import Summarizer, parse_date
     from summarizer.io import ResultFile
@@ -119,7 +141,15 @@ def batch(
             max_cost=max_cost,
         )
         settings = load_settings(provider=provider, model=model, passes=passes)
-        items = read_inputs(inputs, parse_date(published_at) if published_at else None)
+        fields = Fields.of(
+            text=text_field,
+            id=id_field,
+            published_at=date_field,
+            title=title_field,
+            url=url_field,
+        )
+        date = parse_date(published_at) if published_at else None
+        items = read_inputs(inputs, date, fields, output=out)
         summarizer = Summarizer.from_settings(settings, notify=notify, eager=not dry_run)
         check_runnable(summarizer, options)
         if dry_run:
@@ -128,7 +158,7 @@ def batch(
             return
         results = ResultFile(out)
         try:
-            with progress_bars(len(items)) as shown:
+            with progress_bars() as shown:
                 stats, state = run(
                     summarizer,
                     items,
@@ -150,15 +180,20 @@ def batch(
 class BatchProgress:
     """The batch command's bars: articles done, and the provider's batch job if any."""
 
-    def __init__(self, progress: Progress, total: int) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.articles = progress.add_task("batch", total=total, cached=0, failed=0)
+        self.articles = progress.add_task("batch", total=None, cached=0, failed=0)
         self.job: TaskID | None = None
 
     def advance(self, stats: BatchStats) -> None:
+        """The inputs are read as the run goes: their number is known once all are read."""
         done = stats.skipped + stats.ok + stats.failed
         self.progress.update(
-            self.articles, completed=done, cached=stats.cached, failed=stats.failed
+            self.articles,
+            total=stats.total if stats.read_all else None,
+            completed=done,
+            cached=stats.cached,
+            failed=stats.failed,
         )
 
     def polled(self, state: BatchState) -> None:
@@ -173,7 +208,7 @@ class BatchProgress:
 
 
 @contextmanager
-def progress_bars(total: int) -> Iterator[BatchProgress]:
+def progress_bars() -> Iterator[BatchProgress]:
     """The bars, on stderr (stdout stays free), while the batch runs."""
     from rich.console import Console
     from rich.progress import (
@@ -193,7 +228,7 @@ def progress_bars(total: int) -> Iterator[BatchProgress]:
         TextColumn("{task.fields[cached]} cached, {task.fields[failed]} failed"),
     )
     with Progress(*columns, console=Console(stderr=True)) as progress:
-        yield BatchProgress(progress, total)
+        yield BatchProgress(progress)
 
 
 def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | None) -> None:
@@ -207,10 +242,10 @@ def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | 
             "answered; rerun with --retry-failed to submit the rest again",
             err=True,
         )
-    for error in stats.errors[:10]:
+    for error in stats.errors:  # the first few
         typer.echo(f"failed: {error}", err=True)
-    if len(stats.errors) > 10:
-        typer.echo(f"... and {len(stats.errors) - 10} more failures", err=True)
+    if stats.failed > len(stats.errors):
+        typer.echo(f"... and {stats.failed - len(stats.errors)} more failures", err=True)
     unpriced = f" and {stats.unpriced} records without a price" if stats.unpriced else ""
     typer.echo(
         f"{stats.ok} ok, {stats.failed} failed, {stats.cached} cached, "
