@@ -3,8 +3,10 @@ the time from its start to its first output line. The real command and engine ru
 in a process of its own, with a zero-latency provider registered the way the real ones
 are (a `ProviderSpec`): it answers every request at once with the stub's draft, so what
 grows with the corpus is the command's own. Every tenth article has an empty text (an
-error line). The parent reads each child's peak RSS from `wait4` and watches its output
-for the first line.
+error line). Each child writes its own peak RSS as it exits; the parent watches its output
+for the first line, and reads then the CPU time the child has used (the wall time to the
+first line is mostly the start-up's, and stretches with the machine's load; the CPU time
+does not). Each run is made twice and the best of the two kept.
 
     python -m bench.batch_memory                # this tree: JSONL, Parquet and CSV inputs
     python -m bench.batch_memory --before REV   # and the tree at REV (git archive), JSONL
@@ -12,13 +14,15 @@ for the first line.
 With Parquet, it also reads the Parquet corpora alone through pyarrow.dataset's scanner
 and through the batch's own reader (`ParquetFile.iter_batches`), each in its process.
 
-Run as a script (`python bench/batch_memory.py child CORPUS OUT`, or `read READER PATH`),
-it is a child: the `summarizer` it runs is whichever tree PYTHONPATH names.
+Run as a script (`python bench/batch_memory.py PEAK child CORPUS OUT`, or `PEAK read
+READER PATH`), it is a child: the `summarizer` it runs is whichever tree PYTHONPATH names,
+and it writes its peak RSS to PEAK as it exits.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import subprocess
@@ -27,12 +31,13 @@ import tarfile
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SIZES = (20_000, 200_000)
+ROUNDS = 2
 FORMATS = ("jsonl", "parquet", "csv")
 TEXT = "Two armed drones targeted Ain al-Asad air base on Tuesday. Nobody was hurt. " * 8
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +48,7 @@ MIB = 1024
 class Run:
     rss: float  # peak, MiB
     first: float | None  # seconds to the first output line
+    first_cpu: float | None  # CPU seconds the process had used by then
     seconds: float
     lines: int = 0
 
@@ -67,6 +73,17 @@ class Instant:
         from bench.stub_server import answer
 
         return ChatCompletion.model_validate(answer(request))
+
+
+def peak_on_exit(path: str) -> None:
+    """At exit, this process's own peak RSS into `path`: VmHWM, its memory since exec.
+    (`wait4`'s ru_maxrss would also count the parent's memory at the fork.)"""
+
+    def write() -> None:
+        status = Path("/proc/self/status").read_text().splitlines()
+        Path(path).write_text(next(s.split()[1] for s in status if s.startswith("VmHWM:")))
+
+    atexit.register(write)
 
 
 def child(corpus: str, out: str) -> None:
@@ -126,25 +143,30 @@ def write_corpus(folder: Path, count: int, kind: str) -> Path:
 def spawn(args: list[str], tree: Path, scratch: Path, watch: Path | None = None) -> Run:
     """This file as a child in a process of its own, running `tree`'s package: its peak
     RSS (MiB), the seconds from its start to the first line in `watch` and to its end."""
+    peak = scratch / "peak"
     env = {**os.environ, "PYTHONPATH": str(tree), "SUMMARIZER_CACHE_DIR": str(scratch / "cache")}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), *args],
+        [sys.executable, str(Path(__file__).resolve()), str(peak), *args],
         env=env,
         cwd=scratch,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     first: float | None = None
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+    first_cpu: float | None = None
+    while process.poll() is None:
         if first is None and watch is not None and watch.exists() and watch.stat().st_size:
-            first = time.perf_counter() - started
-        if pid:
-            break
+            first, first_cpu = time.perf_counter() - started, cpu_seconds(process.pid)
         time.sleep(0.005)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(usage.ru_maxrss / MIB, first, time.perf_counter() - started)
+    return Run(int(peak.read_text()) / MIB, first, first_cpu, time.perf_counter() - started)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far, all its threads: unlike the wall time, the
+    same on a loaded machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def measure(tree: Path, corpus: Path, scratch: Path) -> Run:
@@ -205,12 +227,29 @@ def old_tree(revision: str, into: Path) -> Path:
     return into
 
 
+def best(runs: list[Run]) -> Run:
+    """The best of repeated runs: each figure's lowest."""
+    return Run(
+        min(run.rss for run in runs),
+        lowest(run.first for run in runs),
+        lowest(run.first_cpu for run in runs),
+        min(run.seconds for run in runs),
+        runs[0].lines,
+    )
+
+
+def lowest(values: Iterable[float | None]) -> float | None:
+    found = [value for value in values if value is not None]
+    return min(found) if found else None
+
+
 def row(
     label: str, kind: str, tree: Path, corpora: dict[int, Path], scratch: Path
 ) -> dict[str, Any]:
-    """A tree on one kind of input, small corpus and large."""
+    """A tree on one kind of input, small corpus and large, best of `ROUNDS`."""
     (small, small_run), (large, large_run) = (
-        (count, measure(tree, corpus, scratch)) for count, corpus in corpora.items()
+        (count, best([measure(tree, corpus, scratch) for _ in range(ROUNDS)]))
+        for count, corpus in corpora.items()
     )
     assert (small_run.lines, large_run.lines) == (small, large)
     return {
@@ -221,6 +260,8 @@ def row(
         "difference MiB": round(large_run.rss - small_run.rss, 1),
         f"first line {small:,} s": round(small_run.first or 0, 2),
         f"first line {large:,} s": round(large_run.first or 0, 2),
+        f"CPU to it {small:,} s": round(small_run.first_cpu or 0, 2),
+        f"CPU to it {large:,} s": round(large_run.first_cpu or 0, 2),
         f"run {large:,} s": round(large_run.seconds, 1),
         "articles/s": round(large / large_run.seconds),
     }
@@ -299,9 +340,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["child"]:
-        child(*sys.argv[2:4])
-    elif sys.argv[1:2] == ["read"]:
-        read_table(*sys.argv[2:4])
+    if sys.argv[2:3] == ["child"]:
+        peak_on_exit(sys.argv[1])
+        child(*sys.argv[3:5])
+    elif sys.argv[2:3] == ["read"]:
+        peak_on_exit(sys.argv[1])
+        read_table(*sys.argv[3:5])
     else:
         main()

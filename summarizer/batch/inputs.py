@@ -161,7 +161,7 @@ def read_inputs(
 def unique(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
     """Ids are unique in a run: an input whose id is taken gets an error line of its own,
     under its source, never a second record. Each id is kept with the source of its first
-    input (about 150 bytes an id for a JSONL corpus: the id, the `file:line`, the entry)."""
+    input (about 180 bytes an id for a JSONL corpus: the id, the `file:line`, the entry)."""
     first: dict[str, str | None] = {}
     for item in items:
         if item.id not in first:
