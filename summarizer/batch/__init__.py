@@ -12,15 +12,21 @@ from summarizer.batch.inputs import (
     unique,
 )
 from summarizer.batch.ray_engine import run_ray
-from summarizer.batch.runner import BatchOptions, check_runnable, run
+from summarizer.batch.ray_inputs import InputFiles, list_inputs
+from summarizer.batch.runner import BatchOptions, check_runnable, open_inputs, run
+from summarizer.batch.tables import Fields
 
 __all__ = [
     "ARTICLE_SUFFIXES",
     "BatchItem",
     "BatchOptions",
     "BatchStats",
+    "Fields",
+    "InputFiles",
     "check_runnable",
     "item_for",
+    "list_inputs",
+    "open_inputs",
     "read_inputs",
     "run",
     "run_batch",

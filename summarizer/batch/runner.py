@@ -1,20 +1,29 @@
 """One entry for a batch run: the options, checked whole, choose the engine (this process,
-Ray workers, or the provider's Batch API), so the command line only passes them on."""
+Ray workers, or the provider's Batch API) and how the inputs are read and the results
+written, so the command line only passes them on."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
 from summarizer.batch.engine import BatchStats, run_batch
-from summarizer.batch.inputs import BatchItem
-from summarizer.batch.ray_engine import require_ray, run_ray
+from summarizer.batch.inputs import BatchItem, read_inputs
+from summarizer.batch.ray_engine import check_out, require_ray, run_ray
+from summarizer.batch.ray_inputs import InputFiles, list_inputs
+from summarizer.batch.tables import Fields
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.core import InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile
 from summarizer.providers.base import BatchState
+
+# Read here, whole; or, for Ray, only listed (its workers read them).
+Inputs: TypeAlias = list[BatchItem] | InputFiles
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,49 +59,75 @@ def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
         require_ray()
 
 
+def open_inputs(
+    paths: list[Path],
+    out: Path,
+    options: BatchOptions,
+    *,
+    published_at: dt.date | None = None,
+    fields: Fields | None = None,
+) -> Inputs:
+    """The inputs as the engine takes them, and `out` checked to fit it (one results
+    file, or with Ray a shard directory), before any output: a bad path stops here."""
+    if options.engine == "ray":
+        check_out(out)
+        return list_inputs(paths, published_at, fields or Fields())
+    if out.is_dir():
+        raise InputError(
+            f"--out {out} is a directory: the {options.engine} engine writes one results "
+            "file (.jsonl); a shard directory is --engine ray's"
+        )
+    return read_inputs(paths, published_at)
+
+
 def run(
     summarizer: Summarizer,
-    items: list[BatchItem],
-    results: ResultFile,
+    inputs: Inputs,
+    out: Path,
     *,
     options: BatchOptions,
     on_state: Callable[[BatchState], None] = lambda _: None,
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> tuple[BatchStats, BatchState | None]:
-    """Summarise every item not yet in `results` as `options` say; returns the counts and,
+    """Summarise every input not yet in `out` as `options` say; returns the counts and,
     through a Batch API, how its batch ended. Ray workers build their own summarizer from
-    this one's settings."""
-    if options.retry_failed:
-        results.drop_errors()
-    if options.via == "batch-api":
-        return run_batch_api(
-            summarizer,
-            items,
-            results,
-            concurrency=options.concurrency,
-            poll_seconds=options.poll_seconds,
-            use_cache=options.use_cache,
-            on_state=on_state,
-            on_done=on_done,
-        )
-    if options.engine == "ray":
+    this one's settings and write the shards of `out` themselves."""
+    if isinstance(inputs, InputFiles):  # what `open_inputs` gives for --engine ray
         stats = run_ray(
             summarizer.settings,
-            items,
-            results,
+            inputs,
+            out,
             workers=options.workers,
             concurrency=options.concurrency,
             address=options.address,
             use_cache=options.use_cache,
+            retry_failed=options.retry_failed,
             on_done=on_done,
         )
-    else:
+        return stats, None
+    results = ResultFile(out)
+    try:
+        if options.retry_failed:
+            results.drop_errors()
+        if options.via == "batch-api":
+            return run_batch_api(
+                summarizer,
+                inputs,
+                results,
+                concurrency=options.concurrency,
+                poll_seconds=options.poll_seconds,
+                use_cache=options.use_cache,
+                on_state=on_state,
+                on_done=on_done,
+            )
         stats = run_batch(
             summarizer,
-            items,
+            inputs,
             results,
             concurrency=options.concurrency,
             use_cache=options.use_cache,
             on_done=on_done,
         )
-    return stats, None
+        return stats, None
+    finally:
+        results.close()

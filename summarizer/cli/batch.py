@@ -31,15 +31,22 @@ if TYPE_CHECKING:
 Inputs = Annotated[
     list[Path],
     typer.Argument(
-        help="Files or directories: .txt .json .html .htm articles, .jsonl of article objects; "
-        "a directory with a manifest.json is read through it"
+        help="Files or directories: .txt .json .html .htm articles, .jsonl of article objects "
+        "(with --engine ray also .parquet and .csv tables); a directory with a manifest.json "
+        "is read through it"
     ),
 ]
 PublishedAt = Annotated[
     str | None,
     typer.Option(help="Publication date YYYY-MM-DD of the articles that give none"),
 ]
-Out = Annotated[Path, typer.Option(help="JSONL output; rerunning skips ids already in it")]
+Out = Annotated[
+    Path,
+    typer.Option(
+        help="JSONL output, or with --engine ray a directory of shards; rerunning skips ids "
+        "already in it"
+    ),
+]
 Concurrency = Annotated[int, typer.Option(min=1, help="Articles in flight at once")]
 RetryFailed = Annotated[
     bool, typer.Option("--retry-failed", help="Run again the articles that failed before")
@@ -61,6 +68,17 @@ RayAddress = Annotated[
 ]
 
 
+def column(field: str) -> object:
+    return typer.Option(help=f"The column of a table input (.parquet, .csv) holding the {field}")
+
+
+TextField = Annotated[str, column("text")]
+IdField = Annotated[str, column("id")]
+DateField = Annotated[str, column("publication date")]
+TitleField = Annotated[str, column("title")]
+UrlField = Annotated[str, column("URL")]
+
+
 def batch(
     inputs: Inputs,
     out: Out,
@@ -76,11 +94,16 @@ def batch(
     engine: Engine = "local",
     ray_workers: RayWorkers = 2,
     ray_address: RayAddress = None,
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    date_field: DateField = "published_at",
+    title_field: TitleField = "title",
+    url_field: UrlField = "url",
 ) -> None:
-    """Summarise many articles into one JSONL file: a record or an error line for each."""
-    from summarizer.batch import BatchOptions, check_runnable, read_inputs, run
+    """Summarise many articles into one JSONL file (with Ray, a directory of shards): a
+    record or an error line for each."""
+    from summarizer.batch import BatchOptions, Fields, check_runnable, open_inputs, run
     from summarizer.extract import Summarizer, parse_date
-    from summarizer.io import ResultFile
 
     with clear_errors():
         options = BatchOptions(
@@ -94,23 +117,26 @@ def batch(
             retry_failed=retry_failed,
         )
         settings = load_settings(provider=provider, model=model, passes=passes)
-        items = read_inputs(inputs, parse_date(published_at) if published_at else None)
+        items = open_inputs(
+            inputs,
+            out,
+            options,
+            published_at=parse_date(published_at) if published_at else None,
+            fields=Fields(text_field, id_field, date_field, title_field, url_field),
+        )
         summarizer = Summarizer.from_settings(settings, notify=notify, eager=True)
         check_runnable(summarizer, options)
-        results = ResultFile(out)
-        try:
-            with progress_bars(len(items)) as shown:
-                stats, state = run(
-                    summarizer,
-                    items,
-                    results,
-                    options=options,
-                    on_state=shown.polled,
-                    on_done=shown.advance,
-                )
-                shown.advance(stats)
-        finally:
-            results.close()
+        # Ray's workers read the inputs: how many there are is known at the end.
+        with progress_bars(len(items) if isinstance(items, list) else None) as shown:
+            stats, state = run(
+                summarizer,
+                items,
+                out,
+                options=options,
+                on_state=shown.polled,
+                on_done=shown.advance,
+            )
+            shown.advance(stats)
         report_batch(stats, state)
         if stats.failed or stats.failed_before:
             raise typer.Exit(EXIT_FAILED)
@@ -119,7 +145,7 @@ def batch(
 class BatchProgress:
     """The batch command's bars: articles done, and the provider's batch job if any."""
 
-    def __init__(self, progress: Progress, total: int) -> None:
+    def __init__(self, progress: Progress, total: int | None) -> None:
         self.progress = progress
         self.articles = progress.add_task("batch", total=total, cached=0, failed=0)
         self.job: TaskID | None = None
@@ -127,7 +153,11 @@ class BatchProgress:
     def advance(self, stats: BatchStats) -> None:
         done = stats.skipped + stats.ok + stats.failed
         self.progress.update(
-            self.articles, completed=done, cached=stats.cached, failed=stats.failed
+            self.articles,
+            total=stats.total or None,  # None leaves it: unknown while Ray reads
+            completed=done,
+            cached=stats.cached,
+            failed=stats.failed,
         )
 
     def polled(self, state: BatchState) -> None:
@@ -142,7 +172,7 @@ class BatchProgress:
 
 
 @contextmanager
-def progress_bars(total: int) -> Iterator[BatchProgress]:
+def progress_bars(total: int | None) -> Iterator[BatchProgress]:
     """The bars, on stderr (stdout stays free), while the batch runs."""
     from rich.console import Console
     from rich.progress import (

@@ -18,7 +18,7 @@ from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecor
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
-from summarizer.io import ErrorLine, ResultFile, ResultLine, error_line, iter_results, line_id
+from summarizer.io import ErrorLine, ResultLine, error_line, iter_results, line_id
 from summarizer.settings import Settings
 from tests.batch.test_runner import OPTIONS
 from tests.evalhelp import corpus_jsonl, replay_batch_command
@@ -88,12 +88,8 @@ def run_into(
     items: list[BatchItem],
     retry_failed: bool = False,
 ) -> BatchStats:
-    results = ResultFile(out)
     options = replace(OPTIONS, retry_failed=retry_failed)
-    try:
-        return run(summarizer_for(provider, settings), items, results, options=options)[0]
-    finally:
-        results.close()
+    return run(summarizer_for(provider, settings), items, out, options=options)[0]
 
 
 def test_one_line_per_input_and_failures_do_not_stop_the_run(
