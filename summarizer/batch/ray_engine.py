@@ -19,7 +19,7 @@ from typing import Any
 
 from summarizer.batch.engine import BatchStats, summarize_item
 from summarizer.batch.inputs import BatchItem
-from summarizer.batch.ray_inputs import InputFiles, Ledger, read_rows
+from summarizer.batch.ray_inputs import InputFiles, RunIds, read_rows
 from summarizer.core import ConfigError, InputError, ReadArticle
 from summarizer.extract import Summarizer
 from summarizer.io import ErrorLine, ResultLine, Shards
@@ -105,8 +105,8 @@ def run_ray(
     context.enable_progress_bars = False  # the command draws its own
     context.print_on_execution_start = False
     context.target_max_block_size = BLOCK_BYTES
-    ledger: Any = ray.remote(Ledger).options(num_cpus=0).remote(out, retry_failed)
-    tallies = read_rows(inputs, ledger, workers).map_batches(
+    run_ids: Any = ray.remote(RunIds).options(num_cpus=0).remote(out, retry_failed)
+    tallies = read_rows(inputs, run_ids, workers).map_batches(
         SummarizeRows,
         fn_constructor_args=(settings, use_cache, concurrency, shards),
         compute=ray.data.ActorPoolStrategy(size=workers),
@@ -114,14 +114,16 @@ def run_ray(
         num_cpus=1,
     )
     stats = BatchStats()
-    for row in tallies.iter_rows():
-        tally = json.loads(row["tally"])
-        for name in TALLIED:
-            setattr(stats, name, getattr(stats, name) + tally[name])
-        stats.errors.extend(tally["errors"])
-        on_done(stats)
-    stats.skipped, stats.failed_before = ray.get(ledger.counts.remote())
-    ray.kill(ledger)
+    try:
+        for row in tallies.iter_rows():
+            tally = json.loads(row["tally"])
+            for name in TALLIED:
+                setattr(stats, name, getattr(stats, name) + tally[name])
+            stats.errors.extend(tally["errors"])
+            on_done(stats)
+        stats.skipped, stats.failed_before = ray.get(run_ids.counts.remote())
+    finally:
+        ray.kill(run_ids)
     stats.total = stats.skipped + stats.ok + stats.failed
     stats.seconds = time.perf_counter() - started
     return stats

@@ -12,7 +12,7 @@ JSON leaves unescaped, and neither it nor `read_csv` nor `read_parquet` says whi
 or row of its file a row is, the input's source and, without an id, its error line's id.
 
 A row is `{id, source, request, error}`: the read article as JSON, or (request empty)
-its error line. Which rows run is the run's `Ledger`'s to say: one Ray actor sees every
+its error line. `RunIds`, one Ray actor for the run, says which rows run: it sees every
 id, so that ids stay unique in a run and those already in the results are skipped.
 """
 
@@ -46,7 +46,7 @@ from summarizer.io import ErrorLine, done_ids, error_line
 from summarizer.record import ManifestEntry
 
 RAY_SUFFIXES = (*SUFFIXES, *TABLE_SUFFIXES)
-CHUNK = 256  # rows a read task admits at once (one call to the ledger)
+CHUNK = 256  # rows a read task admits at once (one call to the run's ids)
 Row = dict[str, str]
 
 
@@ -93,7 +93,7 @@ def _listed(paths: Iterable[Path]) -> Iterator[tuple[Path, ManifestEntry | None]
             raise InputError(_unsupported(path, RAY_SUFFIXES))
 
 
-def read_rows(inputs: InputFiles, ledger: Any, tasks: int) -> Any:
+def read_rows(inputs: InputFiles, run_ids: Any, tasks: int) -> Any:
     """The rows to run, as a lazy Ray dataset: at most `tasks` read tasks at once, which
     claim no CPU (the workers may claim them all; reading mostly waits on the disk)."""
     import ray
@@ -109,7 +109,7 @@ def read_rows(inputs: InputFiles, ledger: Any, tasks: int) -> Any:
         parts.append(ray.data.from_items(unread))
     files = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     return files.map_batches(
-        partial(read_files, inputs=inputs, ledger=ledger),
+        partial(read_files, inputs=inputs, run_ids=run_ids),
         batch_size=1,
         num_cpus=0,
         compute=ray.data.TaskPoolStrategy(size=tasks),
@@ -117,15 +117,16 @@ def read_rows(inputs: InputFiles, ledger: Any, tasks: int) -> Any:
 
 
 def read_files(
-    batch: dict[str, Any], inputs: InputFiles, ledger: Any
+    batch: dict[str, Any], inputs: InputFiles, run_ids: Any
 ) -> Iterator[dict[str, list[str]]]:
     """A Ray task: files (their bytes and path) to the rows that run, a chunk at a time."""
     for raw, key in zip(batch["bytes"], batch["path"], strict=True):
         file = inputs.files[key]
-        unread = [line_row(file.unread)] if file.unread else None
-        rows = iter(unread or map(row_of, items(raw, file, inputs)))
+        rows = (
+            iter([line_row(file.unread)]) if file.unread else map(row_of, items(raw, file, inputs))
+        )
         while chunk := list(islice(rows, CHUNK)):
-            kept = admitted(chunk, ledger)
+            kept = admitted(chunk, run_ids)
             if kept:
                 yield {column: [row[column] for row in kept] for column in kept[0]}
 
@@ -184,13 +185,13 @@ def line_row(line: ErrorLine) -> Row:
     return {"id": line.id, "source": line.source or "", "request": "", "error": error}
 
 
-def admitted(rows: list[Row], ledger: Any) -> list[Row]:
-    """The rows the ledger lets run, a second input with an id as its duplicate_id line."""
+def admitted(rows: list[Row], run_ids: Any) -> list[Row]:
+    """The rows the run's ids let run, a second input with an id as its duplicate_id line."""
     import ray
 
     ids, sources = [row["id"] for row in rows], [row["source"] for row in rows]
     kept = []
-    for row, first in zip(rows, ray.get(ledger.admit.remote(ids, sources)), strict=True):
+    for row, first in zip(rows, ray.get(run_ids.admit.remote(ids, sources)), strict=True):
         if first is None:
             continue
         if first:
@@ -200,7 +201,7 @@ def admitted(rows: list[Row], ledger: Any) -> list[Row]:
     return kept
 
 
-class Ledger:
+class RunIds:
     """A run's ids, as one Ray actor: the first input with an id has it (an input read
     again by a retried task is the same input: it has the same source), a later one is a
     duplicate whose line is under its source; an id done in the results is skipped, a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,16 @@ from tests.conftest import CORPUS
 pytest.importorskip("ray", reason="the ray extra is not installed")
 pa = pytest.importorskip("pyarrow")
 parquet = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray() -> Iterator[None]:
+    """The command run here starts a local Ray in this process (given no address); it
+    ends with this module, not with the test session."""
+    yield
+    import ray
+
+    ray.shutdown()
 
 
 def articles() -> list[dict[str, str]]:
