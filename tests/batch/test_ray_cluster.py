@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from typer.testing import CliRunner
 
 from bench.stub_server import StubConfig, StubServer
 from summarizer.cli import app
-from summarizer.io import done_ids
+from summarizer.io import done_ids, iter_results, line_id, shards
 from tests.batch.test_ray_engine import entries
 from tests.conftest import CORPUS
 
@@ -39,18 +41,42 @@ def cluster() -> Iterator[Any]:
     cluster.shutdown()
 
 
-def run_command(args: list[str], out: Path, **env: str) -> tuple[int, int]:
+def start_command(args: list[str], out: Path, **env: str) -> subprocess.Popen[bytes]:
     """`summarizer batch ... --out out --engine ray` as its own process on the cluster's
-    two workers; its exit code and its peak resident memory (KiB)."""
+    two workers, its stderr beside `out`."""
     command = [sys.executable, "-m", "summarizer", "batch", *args, "--out", str(out)]
     command += ["--engine", "ray", "--ray-workers", "2", "--no-cache"]
     with (out.parent / f"{out.name}.stderr").open("w") as stderr:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=stderr
         )
-        _, status, usage = os.wait4(process.pid, 0)
+
+
+def run_command(args: list[str], out: Path, **env: str) -> tuple[int, int]:
+    """The command run to its end: its exit code and its peak resident memory (KiB)."""
+    process = start_command(args, out, **env)
+    _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     return process.returncode, usage.ru_maxrss
+
+
+def synthetic(path: Path, count: int) -> Path:
+    with path.open("w") as handle:
+        for n in range(count):
+            handle.write(json.dumps({"id": f"a{n}", "text": f"Article {n}. {TEXT}"}) + "\n")
+    return path
+
+
+@pytest.fixture
+def stub() -> Iterator[dict[str, str]]:
+    """The environment of a run against the stub, which answers at once."""
+    with StubServer(StubConfig()) as server:
+        yield {
+            "OPENAI_BASE_URL": server.url,
+            "OPENAI_API_KEY": "sk-test",
+            "SUMMARIZER_MODEL": "stub-model",
+            "SUMMARIZER_CHUNK_CHARS": "100000",
+        }
 
 
 def test_a_two_node_cluster_gives_the_in_process_records(cluster: Any, tmp_path: Path) -> None:
@@ -61,39 +87,53 @@ def test_a_two_node_cluster_gives_the_in_process_records(cluster: Any, tmp_path:
     code, _ = run_command([str(CORPUS), "--provider", "replay", *address], distributed)
     assert code == 0, (tmp_path / "ray.stderr").read_text()[-2000:]
     assert entries(distributed) == entries(local)
-    workers = [
+    workers = {
         actor["Address"]["NodeID"]
         for actor in cluster.global_state.actor_table(None).values()
         if "SummarizeRows" in actor["ActorClassName"]
-    ]
-    assert len(set(workers)) == 2  # a worker ran on each node
+    }
+    assert {node.node_id for node in cluster.list_all_nodes()} <= workers  # one on each
 
 
-def test_the_command_s_memory_stays_flat_as_the_input_grows(cluster: Any, tmp_path: Path) -> None:
+def test_the_command_s_memory_stays_flat_as_the_input_grows(
+    cluster: Any, stub: dict[str, str], tmp_path: Path
+) -> None:
     """Peak RSS of the command for N and for 10N articles: the cluster reads them and
     its workers write the shards, so the command's grows by far less than the input
     (it grew by three times the input when the command built every row itself)."""
     sizes = {}
-    with StubServer(StubConfig()) as stub:
-        stub_env = {
-            "OPENAI_BASE_URL": stub.url,
-            "OPENAI_API_KEY": "sk-test",
-            "SUMMARIZER_MODEL": "stub-model",
-            "SUMMARIZER_CHUNK_CHARS": "100000",
-        }
-        for count in (100, 1000):
-            articles = tmp_path / f"{count}.jsonl"
-            with articles.open("w") as handle:
-                for n in range(count):
-                    handle.write(json.dumps({"id": f"a{n}", "text": f"Article {n}. {TEXT}"}) + "\n")
-            out = tmp_path / f"out{count}"
-            args = [str(articles), "--provider", "openai", "--ray-address", cluster.address]
-            code, peak = run_command([*args, "--concurrency", "16"], out, **stub_env)
-            assert code == 0, (tmp_path / f"out{count}.stderr").read_text()[-2000:]
-            assert len(done_ids(out)) == count
-            sizes[count] = (articles.stat().st_size, peak * 1024)
+    for count in (100, 1000):
+        articles = synthetic(tmp_path / f"{count}.jsonl", count)
+        out = tmp_path / f"out{count}"
+        args = [str(articles), "--provider", "openai", "--ray-address", cluster.address]
+        code, peak = run_command([*args, "--concurrency", "16"], out, **stub)
+        assert code == 0, (tmp_path / f"out{count}.stderr").read_text()[-2000:]
+        assert len(done_ids(out)) == count
+        sizes[count] = (articles.stat().st_size, peak * 1024)
     (small_input, small_peak), (large_input, large_peak) = sizes[100], sizes[1000]
     grown, added = large_peak - small_peak, large_input - small_input
     assert grown < added / 2, (
         f"peak RSS grew by {grown / 2**20:.1f} MiB, the input by {added / 2**20:.1f}"
     )
+
+
+def test_a_run_killed_midway_then_run_again_gives_one_line_each(
+    cluster: Any, stub: dict[str, str], tmp_path: Path
+) -> None:
+    """SIGKILL to the command once some shards are written: they stay whole, and the
+    rerun skips what they hold and writes the rest."""
+    articles, out = synthetic(tmp_path / "many.jsonl", 300), tmp_path / "out"
+    args = [str(articles), "--provider", "openai", "--ray-address", cluster.address]
+    args += ["--concurrency", "4"]
+    process = start_command(args, out, **stub)
+    while process.poll() is None and len(shards(out) if out.is_dir() else []) < 3:
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    written = len(done_ids(out))
+    assert 0 < written < 300
+    code, _ = run_command(args, out, **stub)
+    assert code == 0, (tmp_path / "out.stderr").read_text()[-2000:]
+    lines = [line_id(line) for line in iter_results(out)]
+    assert len(lines) == len(set(lines)) == 300
