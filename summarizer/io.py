@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import mmap
 import os
 import re
 import threading
@@ -242,12 +243,18 @@ class ResultFile:
         self._lock = threading.Lock()
 
     def _drop_torn_tail(self) -> None:
+        """Cut a last line with no newline, looking back from the end of the file only as
+        far as the newline before it (a results file may be gigabytes)."""
         if not self.path.exists():
             return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            with self.path.open("r+b") as handle:
-                handle.truncate(data.rfind(b"\n") + 1)
+        with self.path.open("r+b") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size == 0:
+                return
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                whole = data.rfind(b"\n") + 1
+            if whole != size:
+                handle.truncate(whole)
 
     def ids(self) -> dict[str, bool]:
         return done_ids(self.path)

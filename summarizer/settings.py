@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from summarizer.choices import ExtraBuffers, InstructorMode
+from summarizer.core import Price
 
 # Relative to the working directory: a checkout's set. An installed package resolves
 # nothing from where its code happens to live.
@@ -128,6 +129,18 @@ class Settings(BaseSettings):
         "local, 16384 for the others)",
     )
     seed: int = 0
+    prices: dict[str, Price] = Field(
+        default_factory=dict,
+        description="Prices over the packaged table (providers/prices.toml), as JSON: "
+        '`{"provider/model" or "provider": {"input": USD, "cached_input": USD, "output": USD}}`, '
+        "USD per million tokens",
+    )
+    rate_tpm: int | None = Field(
+        default=None,
+        ge=1,
+        description="Tokens per minute the provider allows (prompt and answer); the dry run's "
+        "time estimate; unset: unknown",
+    )
 
 
 def env_name(field: str) -> str:

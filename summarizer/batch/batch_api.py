@@ -18,13 +18,13 @@ through the provider's Batch API (half the price, answered within 24 hours).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from summarizer.batch.engine import BatchStats, run_batch
-from summarizer.batch.inputs import BatchItem
+from summarizer.batch.engine import BatchStats, run_batch, to_run
+from summarizer.batch.inputs import BatchInputs, BatchItem
 from summarizer.core import ConfigError
 from summarizer.extract import Summarizer, build_article
 from summarizer.io import ResultFile
@@ -84,7 +84,7 @@ def batch_provider(summarizer: Summarizer) -> BatchProvider:
 
 def run_batch_api(
     summarizer: Summarizer,
-    items: list[BatchItem],
+    items: BatchInputs,
     results: ResultFile,
     *,
     concurrency: int,
@@ -94,11 +94,12 @@ def run_batch_api(
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> tuple[BatchStats, BatchState | None]:
     """Summarise every item not yet in `results` through one batch (resumed if one is
-    still out); returns the counts and how the batch ended, if one ran."""
+    still out); returns the counts and how the batch ended, if one ran. The items are
+    read twice: to capture their requests, then to run them with the batch's answers."""
     provider = batch_provider(summarizer)
     ledger_path = state_path(results.path)
     ledger = Ledger.load(ledger_path)
-    todo = [item for item in items if item.id not in results.ids()]
+    todo = to_run(items, results.ids(), BatchStats())  # counted when they run
     batch = ledger.active() or _submit(summarizer, provider, todo, ledger, ledger_path, use_cache)
     state = None
     answers = {}
@@ -109,7 +110,7 @@ def run_batch_api(
         ledger.save(ledger_path)
     submitted = set(batch.requests) if batch else set()
     answering = Answering(provider, answers, submitted, batch.batch_id if batch else "")
-    replier = summarizer.with_provider(answering)
+    replier = summarizer.with_provider(answering, batch_api=True)
     stats = run_batch(
         replier, items, results, concurrency=concurrency, use_cache=use_cache, on_done=on_done
     )
@@ -119,7 +120,7 @@ def run_batch_api(
 def _submit(
     summarizer: Summarizer,
     provider: BatchProvider,
-    todo: list[BatchItem],
+    todo: Iterable[BatchItem],
     ledger: Ledger,
     path: Path,
     use_cache: bool,

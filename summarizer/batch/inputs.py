@@ -1,16 +1,25 @@
 """Batch inputs as users have them: article files (.txt .json .html), directories of them
-(read through their `manifest.json` where they have one) and .jsonl files of article
-objects. Each input becomes one item with a unique id and the place it was read from."""
+(read through their `manifest.json` where they have one), .jsonl files of article
+objects, and Parquet and CSV tables of articles, named as files, directories or glob
+patterns. Each input becomes one item with a unique id and the place it was read from.
+
+The inputs are read lazily, in order, one article at a time: a run holds the articles in
+flight, never the corpus. What can be known before reading any article (every path
+there, of a kind read here; every table with its columns) is checked first."""
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from summarizer import pages
+from summarizer.batch.fields import Fields
 from summarizer.core import (
     ArticleRequest,
     InputError,
@@ -18,6 +27,7 @@ from summarizer.core import (
     SummarizerError,
 )
 from summarizer.extract import (
+    EMPTY,
     content_id,
     decode,
     normalize_text,
@@ -26,8 +36,13 @@ from summarizer.extract import (
 )
 from summarizer.record import MANIFEST, ManifestEntry, load_manifest
 
+if TYPE_CHECKING:
+    from summarizer.batch.tables import Table
+
 ARTICLE_SUFFIXES = (".txt", ".json", ".html", ".htm")
-SUFFIXES = (*ARTICLE_SUFFIXES, ".jsonl")
+TABLE_SUFFIXES = (".parquet", ".csv")
+SUFFIXES = (*ARTICLE_SUFFIXES, ".jsonl", *TABLE_SUFFIXES)
+PATTERN = re.compile(r"[*?[]")  # what makes an input a glob pattern
 
 
 class DuplicateId(InputError):
@@ -54,38 +69,134 @@ def item_for(
 ) -> BatchItem:
     """The article to run, its HTML read (its URL fetched only within `limits`: a batch
     of files fetches none) and dated `published_at` where neither it nor its page gives a
-    date; its id is the caller's, else the content id of its text."""
+    date; its id is the caller's, else the content id of its text. An empty text is an
+    error, under the caller's id, else its source: it has nothing else to be told by."""
     try:
         request = pages.read(request, limits, default_date=published_at)
     except InputError as exc:
         fallback = content_id(request.html or request.url or "")
         return BatchItem(request.id or fallback, error=exc, source=source)
     assert request.text is not None  # pages.read leaves text or raises
-    article_id = request.id or content_id(normalize_text(request.text))
+    text = normalize_text(request.text)
+    if not text.strip():
+        fallback = source or content_id(text)
+        return BatchItem(request.id or fallback, error=InputError(EMPTY), source=source)
+    article_id = request.id or content_id(text)
     return BatchItem(article_id, request.model_copy(update={"id": article_id}), source=source)
 
 
-def read_inputs(paths: Iterable[Path], published_at: dt.date | None = None) -> list[BatchItem]:
-    """Every article in the inputs, in order, each id once: `published_at` dates those
-    that give no date of their own."""
-    items = [item for path in paths for item in _read_path(path, published_at)]
-    if not items:
-        raise InputError(f"no articles found in the inputs ({', '.join(SUFFIXES)})")
-    return unique(items)
+@dataclass(frozen=True)
+class Inputs:
+    """The articles of `paths`, read anew each time they are iterated, in order, each id
+    once; `published_at` dates those that give no date of their own, `fields` says where
+    a JSONL object's or a table row's parts are. The results file `output` (absolute),
+    written as the run reads, is never one of them."""
+
+    paths: tuple[Path, ...]
+    published_at: dt.date | None = None
+    fields: Fields = field(default_factory=Fields)
+    output: Path | None = None
+
+    def __iter__(self) -> Iterator[BatchItem]:
+        read = 0
+        for item in unique(self._items()):
+            read += 1
+            yield item
+        if not read:
+            raise InputError(f"no articles found in the inputs ({', '.join(SUFFIXES)})")
+
+    def check(self) -> None:
+        """What can be known before reading any article: every file of a kind read here
+        (every manifest readable), every table with the columns it needs."""
+        for path, entry in self._files():
+            if entry is None and path.suffix in TABLE_SUFFIXES:
+                _open_table(path, self.fields)
+
+    def _files(self) -> Iterator[tuple[Path, ManifestEntry | None]]:
+        for path in self.paths:
+            for file, entry in _files(path):
+                if not self._written(file):
+                    yield file, entry
+                elif file == path:
+                    raise InputError(f"{path} is where the results go (--out), not an input")
+
+    def _written(self, path: Path) -> bool:
+        """Whether `path` is the results file, or one the run keeps beside it
+        (`results.jsonl.batches.json`)."""
+        out = self.output
+        if out is None or not (path.name == out.name or path.name.startswith(f"{out.name}.")):
+            return False
+        return path.parent.resolve() == out.parent
+
+    def _items(self) -> Iterator[BatchItem]:
+        for path, entry in self._files():
+            if entry is not None or path.suffix in ARTICLE_SUFFIXES:
+                yield _read_article(path, entry, self.published_at)
+            elif path.suffix == ".jsonl":
+                yield from _read_jsonl(path, self.published_at, self.fields)
+            else:
+                yield from _read_table(path, self.published_at, self.fields)
+
+
+# Items a run may read more than once (the Batch API reads them twice): never a one-shot
+# iterator.
+BatchInputs: TypeAlias = Inputs | Sequence[BatchItem]
+
+
+def read_inputs(
+    paths: Iterable[Path],
+    published_at: dt.date | None = None,
+    fields: Fields | None = None,
+    output: Path | None = None,
+) -> Inputs:
+    """The inputs at `paths` (files, directories, glob patterns), checked, to be read as
+    they are iterated; the results file `output` and its companions are left out."""
+    found = tuple(match for path in paths for match in _expand(path))
+    out = output.resolve() if output is not None else None
+    inputs = Inputs(found, published_at, fields or Fields(), out)
+    inputs.check()
+    return inputs
+
+
+def unique(items: Iterable[BatchItem]) -> Iterator[BatchItem]:
+    """Ids are unique in a run: an input whose id is taken gets an error line of its own,
+    under its source, never a second record. Each id is kept with the source of its first
+    input (about 150 bytes an id for a JSONL corpus: the id, the `file:line`, the entry)."""
+    first: dict[str, str | None] = {}
+    for item in items:
+        if item.id not in first:
+            first[item.id] = item.source
+            yield item
+            continue
+        error = DuplicateId(f"id {item.id!r} is already used by {first[item.id]}")
+        yield BatchItem(item.source or item.id, error=error, source=item.source)
+
+
+def _expand(path: Path) -> list[Path]:
+    """A path as given, or the paths a glob pattern matches (`'shards/*.parquet'`, quoted
+    so that the shell leaves it to us) in order."""
+    if path.exists():
+        return [path]
+    if PATTERN.search(str(path)):
+        matches = sorted(glob.glob(str(path), recursive=True))
+        if not matches:
+            raise InputError(f"no file matches {path}")
+        return [Path(match) for match in matches]
+    raise InputError(f"no such file or directory: {path}")
 
 
 def _unsupported(path: Path, suffixes: tuple[str, ...]) -> str:
     return f"{path}: not an article file; supported: {', '.join(suffixes)}"
 
 
-def _read_path(path: Path, published_at: dt.date | None) -> list[BatchItem]:
-    if not path.exists():
-        raise InputError(f"no such file or directory: {path}")
+def _files(path: Path) -> Iterator[tuple[Path, ManifestEntry | None]]:
+    """The files to read at `path`, each with its manifest entry if it has one."""
     if path.is_dir():
-        return [i for file, entry in _walk(path) for i in _read_file(file, entry, published_at)]
-    if path.suffix not in SUFFIXES:
+        yield from _walk(path)
+    elif path.suffix in SUFFIXES:
+        yield path, None
+    else:
         raise InputError(_unsupported(path, SUFFIXES))
-    return _read_file(path, None, published_at)
 
 
 def _walk(directory: Path) -> Iterator[tuple[Path, ManifestEntry | None]]:
@@ -101,14 +212,6 @@ def _walk(directory: Path) -> Iterator[tuple[Path, ManifestEntry | None]]:
             yield from _walk(child)
         elif child.suffix in SUFFIXES:
             yield child, None
-
-
-def _read_file(
-    path: Path, entry: ManifestEntry | None, published_at: dt.date | None
-) -> list[BatchItem]:
-    if path.suffix == ".jsonl" and entry is None:
-        return _read_jsonl(path, published_at)
-    return [_read_article(path, entry, published_at)]
 
 
 def _read_article(
@@ -130,24 +233,49 @@ def _read_article(
     return item_for(request, source, published_at)
 
 
-def _read_jsonl(path: Path, published_at: dt.date | None) -> list[BatchItem]:
-    # Newlines only: JSON may leave U+2028 or U+0085 unescaped, where splitlines would cut.
-    lines = decode(_read_bytes(path), str(path)).split("\n")
-    return [
-        _read_line(line, f"{path}:{number}", published_at)
-        for number, line in enumerate(lines, 1)
-        if line.strip()
-    ]
-
-
-def _read_line(line: str, source: str, published_at: dt.date | None) -> BatchItem:
-    """One JSONL line; without an id of its own, its id is its text's content id."""
+def _read_jsonl(path: Path, published_at: dt.date | None, fields: Fields) -> Iterator[BatchItem]:
+    """A JSONL file's lines, read one at a time. Lines end at newlines only: JSON may
+    leave U+2028 or U+0085 unescaped, where `str.splitlines` would cut."""
     try:
-        data = json.loads(line)
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, 1):
+                if raw.strip():
+                    yield _read_line(raw, f"{path}:{number}", published_at, fields)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _read_line(raw: bytes, source: str, published_at: dt.date | None, fields: Fields) -> BatchItem:
+    try:
+        data = json.loads(decode(raw, source))
+    except InputError as exc:
+        return BatchItem(source, error=exc, source=source)
     except json.JSONDecodeError as exc:
-        return BatchItem(
-            source, error=InputError(f"{source} is not JSON: {exc.msg}"), source=source
-        )
+        error = InputError(f"{source} is not JSON: {exc.msg}")
+        return BatchItem(source, error=error, source=source)
+    return _read_object(fields.renamed(data), source, published_at)
+
+
+def _read_table(path: Path, published_at: dt.date | None, fields: Fields) -> Iterator[BatchItem]:
+    """A table's rows, a batch of rows at a time; where the file cannot be read further,
+    one error line for the rest of it."""
+    table = _open_table(path, fields)
+    try:
+        for number, data in enumerate(table.rows(), 1):
+            yield _read_object(data, f"{path}:{number}", published_at)
+    except InputError as exc:
+        yield BatchItem(str(path), error=exc, source=str(path))
+
+
+def _open_table(path: Path, fields: Fields) -> Table:
+    from summarizer.batch.tables import open_table  # pyarrow, only for a run with a table
+
+    return open_table(path, fields)
+
+
+def _read_object(data: Any, source: str, published_at: dt.date | None) -> BatchItem:
+    """One article object (a JSONL line, a table row); without an id of its own, its id
+    is its text's content id."""
     try:
         return item_for(request_from_json(data, source), source, published_at)
     except InputError as exc:  # the caller's id, where it gave one, names the failure
@@ -160,17 +288,3 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def unique(items: list[BatchItem]) -> list[BatchItem]:
-    """Ids are unique in a run: an input whose id is taken gets an error line of its own,
-    under its source, never a second record."""
-    first: dict[str, BatchItem] = {}
-    kept = []
-    for item in items:
-        taken = first.setdefault(item.id, item)
-        if taken is not item:
-            error = DuplicateId(f"id {item.id!r} is already used by {taken.source}")
-            item = BatchItem(item.source or item.id, error=error, source=item.source)
-        kept.append(item)
-    return kept

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from summarizer.batch.engine import BatchStats, summarize_item
+from summarizer.batch.engine import ERRORS_KEPT, BatchStats, summarize_item
 from summarizer.batch.inputs import BatchItem
 from summarizer.batch.ray_inputs import InputFiles, RunIds, read_rows
 from summarizer.core import ConfigError, InputError, ReadArticle
@@ -29,7 +29,16 @@ INSTALL = "the ray engine needs Ray: pip install -e '.[ray]'"
 # Blocks of about this many bytes of read articles, so that one large file is spread over
 # every worker (Ray's default, 128 MiB, hands it whole to one).
 BLOCK_BYTES = 1024 * 1024
-TALLIED = ("ok", "failed", "cached", "prompt_tokens", "completion_tokens")
+TALLIED = (
+    "ok",
+    "failed",
+    "cached",
+    "prompt_tokens",
+    "cached_prompt_tokens",
+    "completion_tokens",
+    "cost_usd",
+    "unpriced",
+)
 
 
 class SummarizeRows:
@@ -119,11 +128,12 @@ def run_ray(
             tally = json.loads(row["tally"])
             for name in TALLIED:
                 setattr(stats, name, getattr(stats, name) + tally[name])
-            stats.errors.extend(tally["errors"])
+            stats.errors.extend(tally["errors"][: ERRORS_KEPT - len(stats.errors)])
             on_done(stats)
         stats.skipped, stats.failed_before = ray.get(run_ids.counts.remote())
     finally:
         ray.kill(run_ids)
     stats.total = stats.skipped + stats.ok + stats.failed
+    stats.read_all = True
     stats.seconds = time.perf_counter() - started
     return stats

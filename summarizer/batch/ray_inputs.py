@@ -5,7 +5,8 @@ walks it) and refuses a path that is missing or of an unknown kind. Ray Data's
 `read_binary_files` reads each file's bytes in a task, lazily and in parallel, and the
 same task turns them into rows by the in-process engine's own rules: an article file
 (.txt .json .html .htm) into one, a .jsonl file into one a line, a .parquet or .csv file
-into one a table row (`tables`). So ids, sources (`file`, `file:line`, `file:row`),
+into one a table row (`tables`, from the file's bytes), each by `--text-field` and the
+other field options (`Fields`). So ids, sources (`file`, `file:line`, `file:row`),
 dates and a page's notes are the in-process engine's. Ray's own text and table readers
 do not fit: `read_text` also cuts lines at U+2028 and U+0085 (`str.splitlines`), which
 JSON leaves unescaped, and neither it nor `read_csv` nor `read_parquet` says which line
@@ -19,7 +20,6 @@ id, so that ids stay unique in a run and those already in the results are skippe
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,23 +29,23 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.batch.engine import unread_line
+from summarizer.batch.fields import Fields
 from summarizer.batch.inputs import (
     ARTICLE_SUFFIXES,
     SUFFIXES,
+    TABLE_SUFFIXES,
     BatchItem,
     DuplicateId,
+    _expand,
+    _files,
     _read_article,
     _read_line,
-    _unsupported,
-    _walk,
+    _read_object,
 )
-from summarizer.batch.tables import TABLE_SUFFIXES, Fields, article_object, table_rows
 from summarizer.core import InputError
-from summarizer.extract import decode
 from summarizer.io import ErrorLine, done_ids, error_line
 from summarizer.record import ManifestEntry
 
-RAY_SUFFIXES = (*SUFFIXES, *TABLE_SUFFIXES)
 CHUNK = 256  # rows a read task admits at once (one call to the run's ids)
 Row = dict[str, str]
 
@@ -68,29 +68,19 @@ class InputFiles:
 
 
 def list_inputs(paths: Iterable[Path], published_at: dt.date | None, fields: Fields) -> InputFiles:
-    """The files to read; a path that is missing or of an unknown kind is an InputError.
+    """The files to read (paths as `read_inputs` takes them: files, directories, glob
+    patterns); a path that is missing or of an unknown kind is an InputError.
     A file a manifest lists but no worker can read (missing, of another kind) gets its
     error line here, as `read_inputs` gives it, without reading anything."""
     files: dict[str, InputFile] = {}
-    for path, entry in _listed(paths):
+    listed = (found for path in paths for match in _expand(path) for found in _files(match))
+    for path, entry in listed:
         readable = entry is None or (path.suffix in ARTICLE_SUFFIXES and path.is_file())
         unread = None if readable else unread_line(_read_article(path, entry, published_at))
         files.setdefault(os.path.abspath(path), InputFile(path, entry, unread))
     if not files:
-        raise InputError(f"no articles found in the inputs ({', '.join(RAY_SUFFIXES)})")
+        raise InputError(f"no articles found in the inputs ({', '.join(SUFFIXES)})")
     return InputFiles(files, published_at, fields)
-
-
-def _listed(paths: Iterable[Path]) -> Iterator[tuple[Path, ManifestEntry | None]]:
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"no such file or directory: {path}")
-        if path.is_dir():
-            yield from _walk(path)
-        elif path.suffix in RAY_SUFFIXES:
-            yield path, None
-        else:
-            raise InputError(_unsupported(path, RAY_SUFFIXES))
 
 
 def read_rows(inputs: InputFiles, run_ids: Any, tasks: int) -> Any:
@@ -136,39 +126,36 @@ def items(raw: bytes, file: InputFile, inputs: InputFiles) -> Iterator[BatchItem
     manifest is an article file of an unknown kind there, and here)."""
     path, published_at = file.path, inputs.published_at
     if path.suffix == ".jsonl" and file.entry is None:
-        yield from _jsonl_items(raw, path, published_at)
+        yield from _jsonl_items(raw, path, published_at, inputs.fields)
     elif path.suffix in TABLE_SUFFIXES and file.entry is None:
         yield from _table_items(raw, path, inputs.fields, published_at)
     else:
         yield _read_article(path, file.entry, published_at, raw)
 
 
-def _jsonl_items(raw: bytes, path: Path, published_at: dt.date | None) -> Iterator[BatchItem]:
+def _jsonl_items(
+    raw: bytes, path: Path, published_at: dt.date | None, fields: Fields
+) -> Iterator[BatchItem]:
     """One item a line, numbered from 1, cut at newlines only. A line that is not UTF-8
     is an error line of its own (the in-process engine refuses the whole file)."""
     for number, line in enumerate(raw.split(b"\n"), 1):
-        source = f"{path}:{number}"
-        try:
-            text = decode(line, source)
-        except InputError as exc:
-            yield BatchItem(source, error=exc, source=source)
-            continue
-        if text.strip():
-            yield _read_line(text, source, published_at)
+        if line.strip():
+            yield _read_line(line, f"{path}:{number}", published_at, fields)
 
 
 def _table_items(
     raw: bytes, path: Path, fields: Fields, published_at: dt.date | None
 ) -> Iterator[BatchItem]:
-    """One item a row, read as the JSONL line holding its article object would be; a
-    file that is no table is one error line."""
+    """One item a row, read as `read_inputs` reads it; a file that is no table, or lacks
+    a column it needs, is one error line (the in-process engine refuses it before any
+    work), and so is the rest of a file that cannot be read to its end."""
+    from summarizer.batch.tables import open_table  # pyarrow, only for a run with a table
+
     try:
-        for number, row in enumerate(table_rows(raw, path.suffix, fields), 1):
-            line = json.dumps(article_object(row, fields))
-            yield _read_line(line, f"{path}:{number}", published_at)
+        for number, data in enumerate(open_table(path, fields, raw).rows(), 1):
+            yield _read_object(data, f"{path}:{number}", published_at)
     except InputError as exc:
-        source = str(path)
-        yield BatchItem(source, error=InputError(f"{path}: {exc}"), source=source)
+        yield BatchItem(str(path), error=exc, source=str(path))
 
 
 def row_of(item: BatchItem) -> Row:

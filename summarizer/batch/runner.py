@@ -11,19 +11,23 @@ from pathlib import Path
 from typing import TypeAlias
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
+from summarizer.batch.budget import Budget
+from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
-from summarizer.batch.inputs import BatchItem, read_inputs
+from summarizer.batch.estimate import Estimator
+from summarizer.batch.fields import Fields
+from summarizer.batch.inputs import BatchInputs, read_inputs
 from summarizer.batch.ray_engine import check_out, require_ray, run_ray
 from summarizer.batch.ray_inputs import InputFiles, list_inputs
-from summarizer.batch.tables import Fields
 from summarizer.choices import BatchEngine, BatchVia
-from summarizer.core import InputError
+from summarizer.core import ConfigError, InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile
+from summarizer.providers import require_usable
 from summarizer.providers.base import BatchState
 
-# Read here, whole; or, for Ray, only listed (its workers read them).
-Inputs: TypeAlias = list[BatchItem] | InputFiles
+# Read here, as the run goes; or, for Ray, only listed (its workers read them).
+EngineInputs: TypeAlias = BatchInputs | InputFiles
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +43,7 @@ class BatchOptions:
     poll_seconds: float  # between polls of a Batch API job
     use_cache: bool
     retry_failed: bool  # the articles with an error line run again
+    max_cost: float | None = None  # USD: no article starts once it could pass this
 
     def __post_init__(self) -> None:
         if self.via == "batch-api" and self.engine == "ray":
@@ -48,6 +53,11 @@ class BatchOptions:
             )
         if self.address is not None and self.engine != "ray":
             raise InputError("--ray-address needs --engine ray")
+        if self.max_cost is not None and (self.via, self.engine) != ("sync", "local"):
+            raise InputError(
+                "--max-cost runs with --via sync and --engine local: the articles are started "
+                "one by one in this process"
+            )
 
 
 def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
@@ -57,6 +67,25 @@ def check_runnable(summarizer: Summarizer, options: BatchOptions) -> None:
         batch_provider(summarizer)
     if options.engine == "ray":
         require_ray()
+    if options.max_cost is not None and summarizer.pricing is None:
+        model = f"{summarizer.provider.name}/{summarizer.provider.model}"
+        raise ConfigError(f"--max-cost needs a price for {model}: add it to SUMMARIZER_PRICES")
+
+
+def dry_run(
+    summarizer: Summarizer, items: BatchInputs, out: Path, *, options: BatchOptions
+) -> RunEstimate:
+    """What `run` would send and cost, without calling a model or writing to `out`."""
+    require_usable(summarizer.settings)
+    return estimate_run(
+        summarizer,
+        items,
+        out,
+        concurrency=options.concurrency,
+        batch_api=options.via == "batch-api",
+        use_cache=options.use_cache,
+        retry_failed=options.retry_failed,
+    )
 
 
 def open_inputs(
@@ -66,23 +95,27 @@ def open_inputs(
     *,
     published_at: dt.date | None = None,
     fields: Fields | None = None,
-) -> Inputs:
+    in_process: bool = False,
+) -> EngineInputs:
     """The inputs as the engine takes them, and `out` checked to fit it (one results
-    file, or with Ray a shard directory), before any output: a bad path stops here."""
+    file, or with Ray a shard directory), before any output: a bad path stops here.
+    `in_process` (a dry run) reads them in this process, whichever the engine."""
+    fields = fields or Fields()
     if options.engine == "ray":
         check_out(out)
-        return list_inputs(paths, published_at, fields or Fields())
-    if out.is_dir():
+        if not in_process:
+            return list_inputs(paths, published_at, fields)
+    elif out.is_dir():
         raise InputError(
             f"--out {out} is a directory: the {options.engine} engine writes one results "
             "file (.jsonl); a shard directory is --engine ray's"
         )
-    return read_inputs(paths, published_at)
+    return read_inputs(paths, published_at, fields, output=out)
 
 
 def run(
     summarizer: Summarizer,
-    inputs: Inputs,
+    inputs: EngineInputs,
     out: Path,
     *,
     options: BatchOptions,
@@ -120,6 +153,10 @@ def run(
                 on_state=on_state,
                 on_done=on_done,
             )
+        budget = None
+        if options.max_cost is not None:
+            estimator = Estimator(summarizer, use_cache=options.use_cache)
+            budget = Budget(options.max_cost, estimator)
         stats = run_batch(
             summarizer,
             inputs,
@@ -127,7 +164,10 @@ def run(
             concurrency=options.concurrency,
             use_cache=options.use_cache,
             on_done=on_done,
+            budget=budget,
         )
+        if budget is not None:
+            stats.undone = budget.refused
         return stats, None
     finally:
         results.close()

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.cli.common import (
+    EXIT_BUDGET,
     EXIT_FAILED,
     ModelName,
     NoCache,
@@ -31,9 +32,9 @@ if TYPE_CHECKING:
 Inputs = Annotated[
     list[Path],
     typer.Argument(
-        help="Files or directories: .txt .json .html .htm articles, .jsonl of article objects "
-        "(with --engine ray also .parquet and .csv tables); a directory with a manifest.json "
-        "is read through it"
+        help="Files, directories or quoted glob patterns: .txt .json .html .htm articles, "
+        ".jsonl of article objects, .parquet and .csv tables of articles; a directory with "
+        "a manifest.json is read through it"
     ),
 ]
 PublishedAt = Annotated[
@@ -66,17 +67,41 @@ RayWorkers = Annotated[int, typer.Option(min=1, help="With --engine ray: worker 
 RayAddress = Annotated[
     str | None, typer.Option(help="With --engine ray: the cluster \\[default: a local Ray]")
 ]
+COST = "Cost"
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Say what the run would send and cost (articles, pieces, tokens, USD, time); "
+        "call no model, write nothing",
+        rich_help_panel=COST,
+    ),
+]
+MaxCost = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        metavar="USD",
+        help="Start no article once the spend plus what is in flight could pass this; the "
+        f"rest stay undone for a rerun (exit code {EXIT_BUDGET})",
+        rich_help_panel=COST,
+    ),
+]
 
 
-def column(field: str) -> object:
-    return typer.Option(help=f"The column of a table input (.parquet, .csv) holding the {field}")
+def _field(part: str, default: str) -> Any:
+    """The option naming where a part of each article is in JSONL objects and tables."""
+    return typer.Option(
+        help=f"The {part}'s field (JSONL) or column (Parquet, CSV) \\[default: {default}]",
+        rich_help_panel="Where the articles' parts are",
+    )
 
 
-TextField = Annotated[str, column("text")]
-IdField = Annotated[str, column("id")]
-DateField = Annotated[str, column("publication date")]
-TitleField = Annotated[str, column("title")]
-UrlField = Annotated[str, column("URL")]
+TextField = Annotated[str | None, _field("article text", "text")]
+IdField = Annotated[str | None, _field("article id", "id, where there is one")]
+DateField = Annotated[str | None, _field("publication date", "published_at")]
+TitleField = Annotated[str | None, _field("title", "title")]
+UrlField = Annotated[str | None, _field("URL", "url")]
 
 
 def batch(
@@ -94,15 +119,19 @@ def batch(
     engine: Engine = "local",
     ray_workers: RayWorkers = 2,
     ray_address: RayAddress = None,
-    text_field: TextField = "text",
-    id_field: IdField = "id",
-    date_field: DateField = "published_at",
-    title_field: TitleField = "title",
-    url_field: UrlField = "url",
+    # Where the articles' parts are, in JSONL objects and table rows
+    text_field: TextField = None,
+    id_field: IdField = None,
+    date_field: DateField = None,
+    title_field: TitleField = None,
+    url_field: UrlField = None,
+    dry_run: DryRun = False,
+    max_cost: MaxCost = None,
 ) -> None:
     """Summarise many articles into one JSONL file (with Ray, a directory of shards): a
     record or an error line for each."""
-    from summarizer.batch import BatchOptions, Fields, check_runnable, open_inputs, run
+    from summarizer.batch import BatchOptions, Fields, InputFiles, check_runnable, open_inputs, run
+    from summarizer.batch import dry_run as estimate
     from summarizer.extract import Summarizer, parse_date
 
     with clear_errors():
@@ -115,19 +144,28 @@ def batch(
             poll_seconds=poll_seconds,
             use_cache=not no_cache,
             retry_failed=retry_failed,
+            max_cost=max_cost,
         )
         settings = load_settings(provider=provider, model=model, passes=passes)
-        items = open_inputs(
-            inputs,
-            out,
-            options,
-            published_at=parse_date(published_at) if published_at else None,
-            fields=Fields(text_field, id_field, date_field, title_field, url_field),
+        fields = Fields.of(
+            text=text_field,
+            id=id_field,
+            published_at=date_field,
+            title=title_field,
+            url=url_field,
         )
-        summarizer = Summarizer.from_settings(settings, notify=notify, eager=True)
+        date = parse_date(published_at) if published_at else None
+        items = open_inputs(
+            inputs, out, options, published_at=date, fields=fields, in_process=dry_run
+        )
+        summarizer = Summarizer.from_settings(settings, notify=notify, eager=not dry_run)
         check_runnable(summarizer, options)
-        # Ray's workers read the inputs: how many there are is known at the end.
-        with progress_bars(len(items) if isinstance(items, list) else None) as shown:
+        if dry_run:
+            assert not isinstance(items, InputFiles)  # read in this process for a dry run
+            for line in estimate(summarizer, items, out, options=options).lines():
+                typer.echo(line)
+            return
+        with progress_bars() as shown:
             stats, state = run(
                 summarizer,
                 items,
@@ -137,7 +175,9 @@ def batch(
                 on_done=shown.advance,
             )
             shown.advance(stats)
-        report_batch(stats, state)
+        report_batch(stats, state, max_cost)
+        if stats.undone:
+            raise typer.Exit(EXIT_BUDGET)
         if stats.failed or stats.failed_before:
             raise typer.Exit(EXIT_FAILED)
 
@@ -145,16 +185,17 @@ def batch(
 class BatchProgress:
     """The batch command's bars: articles done, and the provider's batch job if any."""
 
-    def __init__(self, progress: Progress, total: int | None) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.articles = progress.add_task("batch", total=total, cached=0, failed=0)
+        self.articles = progress.add_task("batch", total=None, cached=0, failed=0)
         self.job: TaskID | None = None
 
     def advance(self, stats: BatchStats) -> None:
+        """The inputs are read as the run goes: their number is known once all are read."""
         done = stats.skipped + stats.ok + stats.failed
         self.progress.update(
             self.articles,
-            total=stats.total or None,  # None leaves it: unknown while Ray reads
+            total=stats.total if stats.read_all else None,
             completed=done,
             cached=stats.cached,
             failed=stats.failed,
@@ -172,7 +213,7 @@ class BatchProgress:
 
 
 @contextmanager
-def progress_bars(total: int | None) -> Iterator[BatchProgress]:
+def progress_bars() -> Iterator[BatchProgress]:
     """The bars, on stderr (stdout stays free), while the batch runs."""
     from rich.console import Console
     from rich.progress import (
@@ -192,28 +233,39 @@ def progress_bars(total: int | None) -> Iterator[BatchProgress]:
         TextColumn("{task.fields[cached]} cached, {task.fields[failed]} failed"),
     )
     with Progress(*columns, console=Console(stderr=True)) as progress:
-        yield BatchProgress(progress, total)
+        yield BatchProgress(progress)
 
 
-def report_batch(stats: BatchStats, state: BatchState | None) -> None:
+def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | None) -> None:
     """How the run ended, on stderr: a provider's batch that did not complete, the first
-    failures, the counts, and what to rerun."""
+    failures, the counts, tokens and cost, and what to rerun."""
+    from summarizer.providers.prices import usd
+
     if state is not None and state.status != "completed":
         typer.echo(
             f"batch {state.id} ended {state.status}: {state.completed} of {state.total} "
             "answered; rerun with --retry-failed to submit the rest again",
             err=True,
         )
-    for error in stats.errors[:10]:
+    for error in stats.errors:  # the first few
         typer.echo(f"failed: {error}", err=True)
-    if len(stats.errors) > 10:
-        typer.echo(f"... and {len(stats.errors) - 10} more failures", err=True)
+    if stats.failed > len(stats.errors):
+        typer.echo(f"... and {stats.failed - len(stats.errors)} more failures", err=True)
+    unpriced = f" and {stats.unpriced} records without a price" if stats.unpriced else ""
     typer.echo(
         f"{stats.ok} ok, {stats.failed} failed, {stats.cached} cached, "
-        f"{stats.skipped} already done; tokens {stats.prompt_tokens} in, "
-        f"{stats.completion_tokens} out; {stats.seconds:.1f} s",
+        f"{stats.skipped} already done; tokens {stats.prompt_tokens} in "
+        f"({stats.cached_prompt_tokens} cached), {stats.completion_tokens} out; "
+        f"cost {usd(stats.cost_usd)}{unpriced}; {stats.seconds:.1f} s",
         err=True,
     )
+    if stats.undone:
+        left = f"{stats.undone} article{'' if stats.undone == 1 else 's'}"
+        typer.echo(
+            f"--max-cost {usd(max_cost or 0.0)} reached: {left} left undone; rerun to "
+            "continue them",
+            err=True,
+        )
     if stats.failed_before:
         typer.echo(
             f"{stats.failed_before} failed in an earlier run: rerun with --retry-failed", err=True

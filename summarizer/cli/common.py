@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BUDGET = 3  # `batch --max-cost` left articles undone: a rerun continues them
 
 ProviderName = Annotated[
     str | None, typer.Option(help="Provider name (`summarizer providers` lists them)")

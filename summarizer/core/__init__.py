@@ -54,6 +54,7 @@ from summarizer.core.types import (
     GenerationParams,
     IsoDate,
     Precision,
+    Price,
     Strict,
     iso_date,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "IsoDate",
     "Location",
     "Precision",
+    "Price",
     "Provenance",
     "ProviderCrashed",
     "ProviderError",

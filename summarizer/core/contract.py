@@ -231,6 +231,11 @@ class Usage(Strict):
     completion_tokens: int = Field(
         default=0, description="Answer tokens over every call for the record, re-asks included."
     )
+    cached_prompt_tokens: int = Field(
+        default=0,
+        description="Of the prompt tokens, those the provider served from its prompt cache "
+        "(OpenAI's `prompt_tokens_details.cached_tokens`), charged at the cached price.",
+    )
 
 
 class Provenance(Strict):
@@ -247,6 +252,13 @@ class Provenance(Strict):
     )
     cached: bool = Field(description="True when the record was served from the cache.")
     usage: Usage = Field(description="Tokens used; zeros where the provider reports none.")
+    cost_usd: float | None = Field(
+        default=None,
+        description="What the calls cost in USD, from `usage` and the price of the provider's "
+        "model (cached prompt tokens at the cached price; half of each through a Batch API); "
+        "null where the model has no price, and in records made before costs were kept. A "
+        "cached record keeps its original cost.",
+    )
     content_id: str | None = Field(
         default=None,
         description="`sha256:` of the normalised article text the record was made from, "

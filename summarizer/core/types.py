@@ -8,7 +8,7 @@ import re
 import reprlib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -105,6 +105,31 @@ class GenerationParams(Strict):
     temperature: float = 0.0
     max_tokens: int = 4096
     seed: int = 0
+
+
+class Price(Strict):
+    """What a model's tokens cost, in USD per million tokens."""
+
+    input: float = Field(ge=0, description="USD per million prompt tokens")
+    cached_input: float | None = Field(
+        default=None,
+        ge=0,
+        description="USD per million prompt tokens served from the provider's prompt cache; "
+        "unset: the input price",
+    )
+    output: float = Field(ge=0, description="USD per million answer tokens")
+
+    def cost(self, prompt: int, cached: int, completion: int) -> float:
+        """USD for these tokens; `cached` is the part of `prompt` the provider's prompt
+        cache served."""
+        cached_price = self.input if self.cached_input is None else self.cached_input
+        total = (prompt - cached) * self.input + cached * cached_price + completion * self.output
+        return round(total / 1_000_000, 8)
+
+    def scaled(self, factor: float) -> Price:
+        """Every rate times `factor` (a Batch API's discount)."""
+        cached = None if self.cached_input is None else self.cached_input * factor
+        return Price(input=self.input * factor, cached_input=cached, output=self.output * factor)
 
 
 class ChunkPlan(Strict):

@@ -12,7 +12,7 @@ from pathlib import Path
 from summarizer.core import InputError, SummaryRecord, Threat
 from summarizer.corpus.actors import ActorMention, cluster_actors
 from summarizer.corpus.aliases import UserAliases, load_aliases
-from summarizer.corpus.ledger import Sighting, build_ledger
+from summarizer.corpus.ledger import Occasion, Party, Sighting, build_ledger
 from summarizer.corpus.model import ActorRef, CanonicalActor, Corpus
 from summarizer.extract import NameMatcher
 from summarizer.io import check_results, iter_results
@@ -77,21 +77,21 @@ def _kept(records: Iterable[SummaryRecord]) -> list[Kept]:
 
 
 def _sightings(kept: Kept, canonical: dict[tuple[str, int], CanonicalActor]) -> list[Sighting]:
-    def resolve(name: str) -> ActorRef:
+    def resolve(name: str) -> Party:
         index = _actor_index(name, kept.mentions)
         if index is None:
-            return ActorRef(id=None, name=name)
+            return Party(ActorRef(id=None, name=name))
         actor = canonical[(kept.article, index)]
-        return ActorRef(id=actor.id, name=actor.name)
+        return Party(ActorRef(id=actor.id, name=actor.name), actor.type, actor.country)
 
     return [
         Sighting(
             article=kept.article,
             index=i,
             threat=threat,
-            issuer=resolve(threat.issuer),
+            issuer=resolve(threat.issuer).ref,
             targets=tuple(resolve(target) for target in threat.targets),
-            date=_date(threat, kept.published_at),
+            occasion=Occasion.of(threat.when),
             published_at=kept.published_at,
         )
         for i, threat in enumerate(kept.threats)
@@ -105,10 +105,3 @@ def _actor_index(name: str, mentions: list[ActorMention]) -> int | None:
     scores = [matcher.best([name], m.names) for m in mentions]
     best = max(scores, default=0.0)
     return scores.index(best) if best > 0 else None
-
-
-def _date(threat: Threat, published_at: dt.date | None) -> dt.date | None:
-    """When the threat was made: its own date, else (in the article's own story) the
-    article's."""
-    own = threat.when.date if threat.when else None
-    return own if threat.other_story else own or published_at

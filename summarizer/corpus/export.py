@@ -63,6 +63,8 @@ TABLES: dict[str, Columns] = {
         "cached": "BOOLEAN",
         "prompt_tokens": "BIGINT",
         "completion_tokens": "BIGINT",
+        "cached_prompt_tokens": "BIGINT",
+        "cost_usd": "DOUBLE",
         "content_id": "VARCHAR",
     },
     "actors": {

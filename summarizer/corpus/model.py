@@ -28,8 +28,11 @@ class Merge(Strict):
     b: Mention
     rule: str = Field(
         description="'user alias' (a `same` group of the alias file), 'same name' (the names "
-        "of both, normalised), 'alias in record' (a name of one is an alias of the other), or "
-        "'fuzzy N' (the normalised names are N/100 alike by rapidfuzz's ratio, N >= 90)."
+        "of both, normalised), 'alias in record' (a name of one is an alias of the other), "
+        "'fuzzy N' (the normalised names are N/100 alike by rapidfuzz's ratio, N >= 90), "
+        "'core name' (equal without generic organisational words, legal forms and "
+        "particles), 'own country' (the same words without their country's names) or "
+        "'middle names' (a person's name with and without middle names)."
     )
 
 
@@ -64,9 +67,9 @@ class Report(Strict):
     article: str
     index: int = Field(description="The threat's index in that record's `threats`, from 0.")
     date: dt.date | None = Field(
-        description="When the threat was made, as the article dates it (`when.date`), else "
-        "the article's publication date; for a threat from another story on the page "
-        "only `when.date`."
+        description="When the threat was made, as the article dates it (`when.date`, the "
+        "start of an interval); null when the article gives no date for it (never the "
+        "publication date)."
     )
     published_at: dt.date | None = Field(description="The article's publication date.")
     speaker: str | None
@@ -86,12 +89,19 @@ class LedgerEntry(Strict):
     action: str
     action_type: ActionType
     conditional: bool
-    first_reported: dt.date | None = Field(description="The earliest report date.")
-    last_reported: dt.date | None = Field(description="The latest report date.")
+    first_reported: dt.date | None = Field(
+        description="The earliest publication date of an article that reports it; null "
+        "when none has one."
+    )
+    last_reported: dt.date | None = Field(
+        description="The latest publication date of an article that reports it; null when "
+        "none has one."
+    )
     reports: list[Report]
     follows: str | None = Field(
-        description="The entry this one changes: the latest earlier entry of the same issuer "
-        "against the same targets (an escalation, a new condition, a renewal); null if none."
+        description="The entry this one changes: the latest entry of the same issuer against "
+        "agreeing targets made on an earlier occasion (an escalation, a new condition, the "
+        "threat made again); null if none or if either has no date."
     )
 
 

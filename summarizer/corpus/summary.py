@@ -42,7 +42,7 @@ def _actors(corpus: Corpus) -> Table:
 
 def _ledger(corpus: Corpus) -> Table:
     table = Table(title=f"ledger entries, most reported first (the first {SHOWN})")
-    for column in ("id", "issuer", "action", "reports", "dates", "follows"):
+    for column in ("id", "issuer", "action", "reports", "reported", "follows"):
         table.add_column(column)
     for entry in sorted(corpus.ledger, key=lambda e: (-len(e.reports), e.id))[:SHOWN]:
         first, last = entry.first_reported, entry.last_reported

@@ -6,6 +6,7 @@ provider call, validation and re-asks) -> `grounding` -> `dates` and `names` ->
 """
 
 from summarizer.extract.article import (
+    EMPTY,
     Article,
     build_article,
     content_id,
@@ -29,6 +30,7 @@ from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
 
 __all__ = [
+    "EMPTY",
     "Article",
     "NameMatch",
     "NameMatcher",

@@ -90,6 +90,7 @@ class _Calls:
         self.provider = provider
         self.calls = 0
         self.prompt = 0
+        self.cached = 0
         self.completion = 0
 
     def counting(self, create: Callable[..., Any]) -> Callable[..., Any]:
@@ -120,13 +121,19 @@ class _Calls:
     def _add(self, usage: Any) -> None:
         prompt = getattr(usage, "prompt_tokens", 0) or 0
         completion = getattr(usage, "completion_tokens", 0) or 0
+        details = getattr(usage, "prompt_tokens_details", None)
+        self.cached += getattr(details, "cached_tokens", 0) or 0
         self.prompt += prompt
         self.completion += completion
         TOKENS.labels(self.provider, "prompt").inc(prompt)
         TOKENS.labels(self.provider, "completion").inc(completion)
 
     def usage(self) -> Usage:
-        return Usage(prompt_tokens=self.prompt, completion_tokens=self.completion)
+        return Usage(
+            prompt_tokens=self.prompt,
+            completion_tokens=self.completion,
+            cached_prompt_tokens=self.cached,
+        )
 
 
 def _translate(exc: InstructorError, params: GenerationParams) -> SummarizerError:

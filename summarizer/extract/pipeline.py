@@ -22,6 +22,7 @@ from summarizer.extract.chunking import Piece, halve, plan_for, split
 from summarizer.extract.prompts import PromptSet, load_prompts
 from summarizer.metrics import CACHE_LOOKUPS
 from summarizer.providers import LazyProvider, Provider, capabilities_of
+from summarizer.providers.prices import pricing_for
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,12 +36,16 @@ class Summarizer:
         prompts: PromptSet,
         cache: RecordCache | None,
         settings: Settings,
+        *,
+        batch_api: bool = False,
     ) -> None:
         self.provider = provider
         self.prompts = prompts
         self.cache = cache
         self.settings = settings
         self.capabilities = capabilities_of(provider.name)
+        # What its calls cost: a Batch API's answers at its discount.
+        self.pricing = pricing_for(settings, provider.name, provider.model, batch_api=batch_api)
         self.plan = plan_for(settings, self.capabilities, prompts.chars)
         self.prompt_version = prompts.version_for(self.plan)
 
@@ -64,9 +69,13 @@ class Summarizer:
         cache = RecordCache(settings.cache_dir) if use_cache else None
         return cls(provider, load_prompts(), cache, settings)
 
-    def with_provider(self, provider: Provider, use_cache: bool = True) -> Summarizer:
-        """The same pipeline on another provider (one that stands in for this one)."""
-        return Summarizer(provider, self.prompts, self.cache if use_cache else None, self.settings)
+    def with_provider(
+        self, provider: Provider, use_cache: bool = True, *, batch_api: bool = False
+    ) -> Summarizer:
+        """The same pipeline on another provider (one that stands in for this one), priced
+        at the Batch API's discount when `batch_api`."""
+        cache = self.cache if use_cache else None
+        return Summarizer(provider, self.prompts, cache, self.settings, batch_api=batch_api)
 
     def summarize(self, article: Article, use_cache: bool = True) -> SummaryRecord:
         return (self.lookup(article) if use_cache else None) or self.extract(article, use_cache)
@@ -86,6 +95,13 @@ class Summarizer:
         if hit is not None:
             self.cache.link(key, article.meta)
         return hit
+
+    def in_cache(self, article: Article) -> bool:
+        """Whether the cache holds this article's record: a look that, unlike a lookup,
+        links and counts nothing."""
+        return (
+            self.cache is not None and self.cache.hit(self._key(article), article.meta) is not None
+        )
 
     def _key(self, article: Article) -> str:
         return cache_key(
@@ -116,17 +132,15 @@ class Summarizer:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(lambda call: self._piece(article, *call), calls))
         found = merge([f for result in results for f, _ in result])
-        usage = [u for result in results for _, u in result]
+        usage = self.usage([u for result in results for _, u in result])
         provenance = Provenance(
             provider=self.provider.name,
             model=self.provider.model,
             prompt_version=self.prompt_version,
             created_at=dt.datetime.now(dt.UTC),
             cached=False,
-            usage=Usage(
-                prompt_tokens=sum(u.prompt_tokens for u in usage),
-                completion_tokens=sum(u.completion_tokens for u in usage),
-            ),
+            usage=usage,
+            cost_usd=self.cost(usage),
             content_id=content_id(article.text),
         )
         record = SummaryRecord(
@@ -143,6 +157,23 @@ class Summarizer:
         if store and self.cache is not None:
             self.cache.put(self._key(article), record, article.text)
         return record
+
+    @staticmethod
+    def usage(calls: list[Usage]) -> Usage:
+        """The tokens of every call, added up."""
+        return Usage(
+            prompt_tokens=sum(u.prompt_tokens for u in calls),
+            completion_tokens=sum(u.completion_tokens for u in calls),
+            cached_prompt_tokens=sum(u.cached_prompt_tokens for u in calls),
+        )
+
+    def cost(self, usage: Usage) -> float | None:
+        """USD for these tokens at this provider's price; None where it has none."""
+        if self.pricing is None:
+            return None
+        return self.pricing.cost(
+            usage.prompt_tokens, usage.cached_prompt_tokens, usage.completion_tokens
+        )
 
     def _piece(self, article: Article, n: int, piece: Piece) -> list[tuple[Findings, Usage]]:
         """One call's findings for one piece in pass `n`; a piece whose answer did not fit

@@ -103,7 +103,7 @@ class JobStore:
         inputs = self._dir(job_id) / "input.jsonl"
         if not inputs.exists():
             articles = list(iter_models(self._dir(job_id) / "given.jsonl", ArticleRequest))
-            items = unique(self._read(articles))
+            items = list(unique(self._read(articles)))
             unread = [unread_line(i).model_dump_json() + "\n" for i in items if i.request is None]
             write_atomic(self.results_path(job_id), "".join(unread))
             read = [i.request.model_dump_json() + "\n" for i in items if i.request is not None]

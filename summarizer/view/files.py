@@ -8,6 +8,7 @@ from pathlib import Path
 
 from summarizer.batch import ARTICLE_SUFFIXES, read_inputs
 from summarizer.core import InputError, SummaryRecord
+from summarizer.corpus import build_corpus
 from summarizer.extract import content_id, normalize_text
 from summarizer.io import ErrorLine, ResultLine, check_results, iter_results, read_model
 from summarizer.record import write_atomic
@@ -97,22 +98,27 @@ def read_entries(source: Path, out: Path) -> list[ResultLine]:
 def write_pages(
     source: Path, entries: list[ResultLine], out: Path, text_for: TextFor
 ) -> list[Path]:
-    """A record's page at `out`, or for results a page per record and `index.html` in
-    the directory `out`. Returns the pages written, index first."""
+    """A record's page at `out`, or for results (a .jsonl file or a shard directory) a
+    page per record and `index.html`, the corpus page (the threat ledger of the records,
+    then the records), in the directory `out`. Returns the pages written, index first."""
     if not _is_results(source):
         record = entries[0]
         assert isinstance(record, SummaryRecord)
         write_atomic(out, render_record(record, text_for(record)))
         return [out]
     index = out / "index.html"
-    rows = [
-        _write_page(entry, text_for(entry), out, index.name)
-        for entry in entries
-        if isinstance(entry, SummaryRecord)
-    ]
+    records = [entry for entry in entries if isinstance(entry, SummaryRecord)]
+    rows = [_write_page(record, text_for(record), out, index.name) for record in records]
     failures = [entry for entry in entries if isinstance(entry, ErrorLine)]
-    write_atomic(index, render_index(rows, failures, source.name))
+    corpus = build_corpus(_last_of_each_id(records))
+    write_atomic(index, render_index(rows, failures, source.name, corpus))
     return [index, *(out / row.page for row in rows)]
+
+
+def _last_of_each_id(records: list[SummaryRecord]) -> list[SummaryRecord]:
+    """One record per article id, as the corpus is keyed: the last, whose page is the one
+    written under that id."""
+    return list({record.article.id: record for record in records}.values())
 
 
 def _write_page(record: SummaryRecord, text: str | None, out: Path, index: str) -> IndexRow:

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from summarizer.core import Event, Precision, SummaryRecord, When
+from summarizer.corpus import Corpus
 from summarizer.io import ErrorLine
 from summarizer.view.highlight import LISTS, highlighted, item_evidence, spans
+from summarizer.view.ledger import MANY, ledger_view
 
 TITLE_CHARS = 120  # an article's first line as its heading is cut to this length
 COUNTED = ("actors", "events", "threats")  # the lists the index counts for each article
@@ -67,6 +69,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["when"] = when_shown
+    environment.filters["day"] = lambda date: at_precision(date, "day")
     return environment
 
 
@@ -143,11 +146,22 @@ def _newest_first(rows: list[IndexRow]) -> list[IndexRow]:
     )
 
 
-def render_index(rows: list[IndexRow], failures: list[ErrorLine], source: str) -> str:
-    """The index of a results file (named `source`): its records, newest first, each
-    linking to its page, then its inputs that failed."""
+def render_index(
+    rows: list[IndexRow], failures: list[ErrorLine], source: str, corpus: Corpus
+) -> str:
+    """The corpus page of a results file (named `source`): the threat ledger of its
+    records' `corpus` (a timeline, issuers and targets, the entries), then its records,
+    newest first, each linking to its page, then its inputs that failed."""
+    pages = {row.record.article.id: (row.page, row.title) for row in rows}
     return (
         _environment()
         .get_template("index.html.j2")
-        .render(rows=_newest_first(rows), failures=failures, source=source, counted=COUNTED)
+        .render(
+            rows=_newest_first(rows),
+            failures=failures,
+            source=source,
+            counted=COUNTED,
+            ledger=ledger_view(corpus, pages),
+            many=MANY,
+        )
     )

@@ -18,7 +18,7 @@ from summarizer.core import DraftRecord, InputError, ProviderError, SummaryRecor
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
-from summarizer.io import ErrorLine, ResultLine, error_line, iter_results, line_id
+from summarizer.io import ErrorLine, ResultFile, ResultLine, error_line, iter_results, line_id
 from summarizer.settings import Settings
 from tests.batch.test_runner import OPTIONS
 from tests.evalhelp import corpus_jsonl, replay_batch_command
@@ -60,7 +60,7 @@ def lines(path: Path) -> list[ResultLine]:
 
 def test_inputs_from_files_directories_and_jsonl(tmp_path: Path) -> None:
     folder = mixed_inputs(tmp_path)
-    items = read_inputs([folder])
+    items = list(read_inputs([folder]))
     by_id = {i.id: i for i in items}
     bad_line = f"{folder / 'c.jsonl'}:2"
     # A file's id is its name; a line's is its own; an unreadable line's is where it is.
@@ -74,7 +74,7 @@ def test_inputs_from_files_directories_and_jsonl(tmp_path: Path) -> None:
         read_inputs([tmp_path / "missing"])
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no articles found"):
-        read_inputs([tmp_path / "empty"])
+        list(read_inputs([tmp_path / "empty"]))
 
 
 def summarizer_for(provider: FakeProvider, settings: Settings) -> Summarizer:
@@ -95,7 +95,7 @@ def run_into(
 def test_one_line_per_input_and_failures_do_not_stop_the_run(
     tmp_path: Path, settings: Settings, draft_000: DraftRecord
 ) -> None:
-    items = read_inputs([mixed_inputs(tmp_path)])
+    items = list(read_inputs([mixed_inputs(tmp_path)]))
     stats = run_into(tmp_path / "out.jsonl", FailingOn(draft_000), settings, items)
     written = lines(tmp_path / "out.jsonl")
     assert sorted(line_id(e) for e in written) == sorted(i.id for i in items)
@@ -107,7 +107,7 @@ def test_one_line_per_input_and_failures_do_not_stop_the_run(
 def test_rerun_skips_what_is_done_and_drops_a_torn_line(
     tmp_path: Path, settings: Settings, draft_000: DraftRecord
 ) -> None:
-    items = read_inputs([mixed_inputs(tmp_path)])
+    items = list(read_inputs([mixed_inputs(tmp_path)]))
     out = tmp_path / "out.jsonl"
     run_into(out, FailingOn(draft_000), settings, items[:4])
     with out.open("a") as handle:  # a crash in the middle of a line
@@ -117,10 +117,23 @@ def test_rerun_skips_what_is_done_and_drops_a_torn_line(
     assert sorted(line_id(e) for e in lines(out)) == sorted(i.id for i in items)
 
 
+def test_opening_results_cuts_only_a_torn_last_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    for before, after in [
+        (b"", b""),
+        (b'{"id": "a', b""),
+        (b'{"id": "a"}\n', b'{"id": "a"}\n'),
+        (b'{"id": "a"}\n{"id": "b', b'{"id": "a"}\n'),
+    ]:
+        out.write_bytes(before)
+        ResultFile(out).close()
+        assert out.read_bytes() == after
+
+
 def test_retry_failed_runs_errors_again(
     tmp_path: Path, settings: Settings, draft_000: DraftRecord
 ) -> None:
-    items = read_inputs([mixed_inputs(tmp_path)])
+    items = list(read_inputs([mixed_inputs(tmp_path)]))
     out = tmp_path / "out.jsonl"
     run_into(out, FailingOn(draft_000), settings, items)
     stats = run_into(out, FakeProvider(draft_000), settings, items, retry_failed=True)

@@ -61,7 +61,11 @@ def records(out: Path) -> dict[str, SummaryRecord]:
     return {e.article.id: e for e in lines(out) if isinstance(e, SummaryRecord)}
 
 
-def test_one_batch_answers_every_article_through_the_same_pipeline(tmp_path: Path) -> None:
+def test_one_batch_answers_every_article_through_the_same_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same records, at half the price."""
+    monkeypatch.setenv("SUMMARIZER_PRICES", '{"openai/stub-model": {"input": 1, "output": 4}}')
     with StubServer(StubConfig(batch=BatchFaults(polls=2))) as stub:
         code, _ = run(stub, tmp_path / "batch.jsonl")
         assert code == 0
@@ -80,6 +84,9 @@ def test_one_batch_answers_every_article_through_the_same_pipeline(tmp_path: Pat
         assert record.model_copy(update={"provenance": None}) == direct[key].model_copy(
             update={"provenance": None}
         )
+        assert record.provenance.usage == direct[key].provenance.usage
+        sync_cost = direct[key].provenance.cost_usd
+        assert sync_cost and record.provenance.cost_usd == pytest.approx(sync_cost / 2)
     state = json.loads((tmp_path / "batch.jsonl.batches.json").read_text())
     assert [b["status"] for b in state["batches"]] == ["completed"]
 

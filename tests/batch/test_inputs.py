@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from tests.pages.server import PAGE
 DATED = b'<meta property="article:published_time" content="2025-06-15T09:30:00+00:00">'
 
 
-def by_id(items: list[BatchItem]) -> dict[str, BatchItem]:
+def by_id(items: Iterable[BatchItem]) -> dict[str, BatchItem]:
     return {item.id: item for item in items}
 
 
@@ -42,7 +43,7 @@ def manifest_dir(root: Path, articles: list[dict[str, str]], **files: str) -> Pa
 
 
 def test_the_eval_corpus_is_read_through_its_manifest() -> None:
-    items = read_inputs([CORPUS])
+    items = list(read_inputs([CORPUS]))
     manifest = json.loads((CORPUS / "manifest.json").read_text())
     assert [i.id for i in items] == [a["id"] for a in manifest["articles"]]
     for item, entry in zip(items, manifest["articles"], strict=True):
@@ -79,7 +80,7 @@ def test_the_manifest_wins_over_the_file_and_a_broken_one_is_a_usage_error(
 ) -> None:
     b = json.dumps({"id": "bee", "text": "Rockets.", "published_at": "2024-03-04"})
     entries = [{"file": "b.json", "id": "B", "published_at": "2024-05-06"}]
-    items = read_inputs([manifest_dir(tmp_path, entries, **{"b.json": b})])
+    items = list(read_inputs([manifest_dir(tmp_path, entries, **{"b.json": b})]))
     request = items[0].request
     assert items[0].id == "B" and request is not None
     assert request.published_at == dt.date(2024, 5, 6)
@@ -119,7 +120,8 @@ def test_published_at_dates_only_the_undated(tmp_path: Path) -> None:
     }
     undated = items["undated"].request
     assert undated is not None and "published_at: given by the caller" in undated.notes
-    assert read_inputs([tmp_path / "plain.txt"])[0].request.published_at is None  # type: ignore[union-attr]
+    (plain,) = read_inputs([tmp_path / "plain.txt"])
+    assert plain.request is not None and plain.request.published_at is None
 
 
 def test_a_duplicate_id_is_an_error_line_naming_the_first(
@@ -129,8 +131,8 @@ def test_a_duplicate_id_is_an_error_line_naming_the_first(
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "story.txt").write_text(f"Drones hit base {folder}.")
     (tmp_path / "more.jsonl").write_text(json.dumps({"id": "story", "text": "Again."}) + "\n")
-    items = read_inputs([tmp_path])
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / "out.jsonl"  # among the inputs, and never read as one
+    items = read_inputs([tmp_path], output=out)
     stats, _ = run(summarizer_for(FakeProvider(draft_000), settings), items, out, options=OPTIONS)
     lines = list(iter_results(out))
     ids = [line_id(line) for line in lines]
@@ -154,7 +156,7 @@ def test_every_line_says_where_its_input_came_from(
     options = replace(OPTIONS, concurrency=1)
     run(
         summarizer_for(FakeProvider(draft_000), settings),
-        read_inputs([tmp_path]),
+        read_inputs([tmp_path], output=out),
         out,
         options=options,
     )
@@ -219,5 +221,5 @@ def test_a_jsonl_line_with_a_unicode_line_separator_is_one_article(tmp_path: Pat
     lines = [{"id": "a", "text": "One\u2028two."}, {"id": "b", "text": "Three\x85four."}]
     body = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     (tmp_path / "odd.jsonl").write_text(body, encoding="utf-8")
-    items = read_inputs([tmp_path / "odd.jsonl"])
+    items = list(read_inputs([tmp_path / "odd.jsonl"]))
     assert [(i.id, i.error) for i in items] == [("a", None), ("b", None)]

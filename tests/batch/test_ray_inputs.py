@@ -1,6 +1,6 @@
 """What the Ray engine's read tasks make of the inputs is what `read_inputs` makes of them:
 the same ids, sources, requests (a page's notes too) and error lines. The read functions
-run here on each listed file's bytes, without Ray; tables (.parquet, .csv) are Ray's."""
+run here on each listed file's bytes, without Ray."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from summarizer.batch import BatchItem, Fields, list_inputs, read_inputs, unread_line
 from summarizer.batch.ray_inputs import InputFiles, items
 from summarizer.core import InputError, ReadArticle
-from summarizer.extract import content_id, normalize_text
+from summarizer.extract import EMPTY, content_id, normalize_text
 from summarizer.io import ErrorLine
 from tests.batch.test_inputs import manifest_dir
 from tests.conftest import CORPUS
@@ -73,13 +73,12 @@ def test_the_workers_read_the_inputs_as_read_inputs_does(tmp_path: Path) -> None
 
 
 def test_a_line_that_is_not_utf8_is_an_error_line_of_its_own(tmp_path: Path) -> None:
-    """The in-process engine refuses the whole file before any work; a worker reads it
-    in the middle of a run, so only that line fails."""
+    """Read as the run goes, by a worker as by the in-process engine, only that line
+    fails."""
     jsonl = tmp_path / "mixed.jsonl"
     jsonl.write_bytes(b'{"id": "ok", "text": "Fine."}\n{"id": "bad", "text": "\xff"}\n')
-    with pytest.raises(InputError, match="is not UTF-8 text"):
-        read_inputs([jsonl])
     (ok, bad) = read_by_workers(list_inputs([jsonl], None, Fields()))
+    assert [ok, bad] == [seen(item) for item in read_inputs([jsonl])]
     assert ok[0] == "ok" and ok[2] is not None
     assert bad[:2] == (f"{jsonl}:2", f"{jsonl}:2") and bad[3] is not None
     assert bad[3].error.message.startswith(f"{jsonl}:2 is not UTF-8 text")
@@ -88,7 +87,7 @@ def test_a_line_that_is_not_utf8_is_an_error_line_of_its_own(tmp_path: Path) -> 
 def test_table_rows_are_articles_by_the_columns_given(tmp_path: Path) -> None:
     """Rows numbered from 1 in their file; empty cells are absent fields; a CSV is read as
     text (an id `007` stays so), a Parquet file's numbers and dates become text."""
-    fields = Fields(text="body", id="key", published_at="day", title="headline")
+    fields = Fields.of(text="body", id="key", published_at="day", title="headline")
     csv = tmp_path / "news.csv"
     rows = ["key,body,day,headline,other", "007,Text one.,2025-06-16,T,9", ",Text two.,,,", "x,,,,"]
     csv.write_text("\n".join(rows) + "\n")
@@ -97,6 +96,7 @@ def test_table_rows_are_articles_by_the_columns_given(tmp_path: Path) -> None:
             "key": [7, None],
             "body": ["Text three.", None],
             "day": pa.array([dt.datetime(2025, 6, 17, 8), None], pa.timestamp("s")),
+            "headline": pa.array([None, None], pa.string()),  # a named column is needed
         }
     )
     pq = tmp_path / "news.parquet"
@@ -115,7 +115,7 @@ def test_table_rows_are_articles_by_the_columns_given(tmp_path: Path) -> None:
     assert requests[two].published_at == DAY and requests[two].title is None
     assert requests["7"].published_at == dt.date(2025, 6, 17)
     errors = [line.error.message for *_, line in found if line]
-    assert all("no article: give one of text" in message for message in errors), errors
+    assert errors == [EMPTY] * 2, errors
 
 
 def test_a_file_that_is_no_table_is_one_error_line(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_a_file_that_is_no_table_is_one_error_line(tmp_path: Path) -> None:
     fake.write_text("not parquet")
     ((article_id, source, request, line),) = read_by_workers(list_inputs([fake], None, Fields()))
     assert article_id == source == str(fake) and request is None and line is not None
-    assert line.error.message.startswith(f"{fake}: not a readable Parquet file")
+    assert line.error.message.startswith(f"{fake} is not a readable .parquet file")
 
 
 @pytest.mark.parametrize(
@@ -141,3 +141,17 @@ def test_a_path_no_worker_could_read_is_refused_when_listed(
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match=problem):
         list_inputs([tmp_path / name], None, Fields())
+
+
+def test_a_table_without_a_named_column_is_one_error_line(tmp_path: Path) -> None:
+    """The in-process engine refuses it before any work; a worker, in the middle of a
+    run, makes it the file's one error line, with the same message."""
+    table = tmp_path / "news.csv"
+    table.write_text("body,day\nText one.,2025-06-16\n")
+    fields = Fields.of(text="body", title="headline")
+    with pytest.raises(InputError) as refused:
+        read_inputs([table], None, fields)
+    ((article_id, source, request, line),) = read_by_workers(list_inputs([table], None, fields))
+    assert article_id == source == str(table) and request is None and line is not None
+    assert line.error.message == str(refused.value)
+    assert "no column 'headline'" in line.error.message

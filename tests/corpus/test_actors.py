@@ -163,3 +163,95 @@ def test_every_merge_joins_two_of_the_actors_mentions() -> None:
         assert all(
             {(m.a.article, m.a.index), (m.b.article, m.b.index)} <= keys for m in found.merges
         )
+
+
+def rules(corpus: Corpus) -> list[tuple[str, str, str]]:
+    return sorted((m.a.name, m.b.name, m.rule) for a in corpus.actors for m in a.merges)
+
+
+def test_a_name_with_and_without_a_generic_word_is_one_organisation() -> None:
+    corpus = build_corpus(
+        [
+            record("a", [actor("Kataib Sayf al-Jabal", country="SY")]),
+            record("b", [actor("Sayf al-Jabal Brigades", country="SY")]),
+            record("c", [actor("Sayf al-Jabal", country="SY")]),
+            record("d", [actor("Blue Lagoon Shipping Ltd", "other", "PT")]),
+            record("e", [actor("Blue Lagoon Shipping Company", "other", "PT")]),
+        ]
+    )
+    assert groups(corpus) == [[("a", 0), ("b", 0), ("c", 0)], [("d", 0), ("e", 0)]]
+    assert rules(corpus) == [
+        ("Blue Lagoon Shipping Ltd", "Blue Lagoon Shipping Company", "core name"),
+        ("Kataib Sayf al-Jabal", "Sayf al-Jabal", "core name"),
+        ("Kataib Sayf al-Jabal", "Sayf al-Jabal Brigades", "core name"),
+    ]
+
+
+def test_a_core_name_of_one_word_or_of_another_kind_of_organisation_stays_apart() -> None:
+    corpus = build_corpus(
+        [
+            # One distinctive word is too little: "Jabal" is not "Kataib Jabal".
+            record("a", [actor("Jabal", country="SY")]),
+            record("b", [actor("Kataib Jabal", country="SY")]),
+            # Brigades and a movement of one name are two organisations, even through a
+            # third mention that has no generic word.
+            record("c", [actor("Sayf al-Jabal Brigades", country="SY")]),
+            record("d", [actor("Sayf al-Jabal Movement", country="SY")]),
+            record("e", [actor("Sayf al-Jabal", country="SY")]),
+        ]
+    )
+    assert groups(corpus) == [[("a", 0)], [("b", 0)], [("c", 0), ("e", 0)], [("d", 0)]]
+
+
+def test_a_body_named_with_its_country_in_another_form_is_one_body() -> None:
+    myanmar = actor("Myanmar", "state", "MM", ["Burma"])
+    corpus = build_corpus(
+        [
+            record("a", [actor("Portugal's Maritime Audit Office", "government", "PT")]),
+            record(
+                "b", [actor("Maritime Audit Office of the Portuguese Republic", "government", "PT")]
+            ),
+            record("c", [actor("Portuguese Maritime Audit Office", "government", "PT")]),
+            # Another country's office of the same name stays its own.
+            record("d", [actor("Spain's Maritime Audit Office", "government", "ES")]),
+            # The record's own state actor names the country too ("Burma" for Myanmar).
+            record("e", [myanmar, actor("Burmese navy", "military", "MM")]),
+            record("f", [actor("navy of Myanmar", "military", "MM")]),
+        ]
+    )
+    assert groups(corpus) == [
+        [("a", 0), ("b", 0), ("c", 0)],
+        [("d", 0)],
+        [("e", 0)],
+        [("e", 1), ("f", 0)],
+    ]
+    assert ("Burmese navy", "navy of Myanmar", "own country") in rules(corpus)
+
+
+def test_a_state_its_forces_and_its_ministries_stay_apart() -> None:
+    corpus = build_corpus(
+        [
+            record("a", [actor("Portugal", "state", "PT")]),
+            record("b", [actor("Portuguese navy", "military", "PT")]),
+            record("c", [actor("Portugal's navy", "military", "PT")]),
+            record("d", [actor("Portuguese army", "military", "PT")]),
+            record("e", [actor("Ministry of the Sea of Portugal", "government", "PT")]),
+            record("f", [actor("Portuguese Ministry of Defence", "government", "PT")]),
+        ]
+    )
+    assert groups(corpus) == [[("a", 0)], [("b", 0), ("c", 0)], [("d", 0)], [("e", 0)], [("f", 0)]]
+
+
+def test_a_person_with_and_without_a_middle_name_is_one_person_not_two_others() -> None:
+    corpus = build_corpus(
+        [
+            record("a", [actor("Lior Avram Katz", "person", "IL")]),
+            record("b", [actor("Lior Katz", "person", "IL")]),
+            record("c", [actor("Lior Benjamin Katz", "person", "IL")]),
+            record("d", [actor("Dana Katz", "person", "IL")]),
+        ]
+    )
+    # "Lior Katz" joins the first of the two; the other, whose middle name differs, stays
+    # apart rather than bridge the two.
+    assert groups(corpus) == [[("a", 0), ("b", 0)], [("c", 0)], [("d", 0)]]
+    assert rules(corpus) == [("Lior Avram Katz", "Lior Katz", "middle names")]

@@ -4,6 +4,7 @@ exactly once is refused with the file, the entry and what it found."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 
 from summarizer.core import ConfigError
 from summarizer.evals.corpusgold import CorpusGold, load_corpus_gold
+from summarizer.evals.evaluation import EvalSet
+from summarizer.extract import normalize_name
 from tests.evalhelp import EVALSET, TEXTS
 from tests.paths import CHECKOUT
 
@@ -85,3 +88,24 @@ def test_a_name_two_gold_actors_share_is_ambiguous(tmp_path: Path) -> None:
     path.write_text(json.dumps(one_actor(("000", "Iran"))), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"ambiguous: gold actors 1 \(Iran\), 11 \(Iranian"):
         load_corpus_gold(path, gold, TEXTS)
+
+
+@pytest.mark.parametrize("name", ["seed", "stories"])
+def test_every_actor_named_in_several_articles_gold_is_in_a_cluster(name: str) -> None:
+    """The corpus gold lists every actor that several articles' gold records name alike
+    (a name or alias equal after normalisation): a missing one would count the corpus's
+    right merges against it."""
+    evalset = EvalSet.load(CHECKOUT / "evals" / name)
+    assert evalset.corpus_gold is not None
+    clustered = {
+        (article, normalize_name(mention))
+        for cluster in json.loads((evalset.directory / "corpus-gold.json").read_text())["actors"]
+        for article, mention in ((m["article"], m["name"]) for m in cluster["mentions"])
+    }
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    for article, gold in evalset.gold.items():
+        for actor in gold.actors:
+            names = {normalize_name(n) for n in actor.names}
+            if not any((article, n) in clustered for n in names):
+                articles_of[normalize_name(actor.name)].add(article)
+    assert {n: a for n, a in articles_of.items() if len(a) > 1} == {}

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,15 @@ import pytest
 from PIL import Image, ImageStat
 
 from summarizer.core import ArticleRequest, RecordingMissing, SummaryRecord
+from summarizer.corpus import build_corpus
 from summarizer.extract.article import build_article
 from summarizer.extract.pipeline import Summarizer
 from summarizer.io import error_line
 from summarizer.settings import Settings
 from summarizer.view import render_record, write_pages
+from summarizer.view.timeline import MAX_LANES
 from tests.conftest import corpus_article
+from tests.view.ledgers import large_ledger
 from tests.view.marks import Marks, check_highlights
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -187,10 +191,53 @@ def corpus_index(tmp_path: Path) -> Path:
     return site / "index.html"
 
 
+# The timeline of the ledger as laid out: the drawing's box, each mark's link and box,
+# the boxes of the tick labels shown (a phone hides every other one) and of the lanes'
+# labels. Then the width with every list opened (the ledger's and the failures').
+TIMELINE_FIELDS = """
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  };
+  const svg = doc.querySelector("svg.timeline");
+  const shown = (e) => view.getComputedStyle(e).display !== "none";
+  const timeline = svg && {
+    svg: box(svg),
+    marks: Array.from(svg.querySelectorAll("a.mark"),
+      (a) => ({href: a.getAttribute("href"), box: box(a)})),
+    ticks: Array.from(svg.querySelectorAll(".tick")).filter(shown).map(box),
+    lanes: Array.from(svg.querySelectorAll(".lane"),
+      (t) => ({...box(t), name: t.lastChild.nodeValue})),
+  };
+  const opened = () => (doc.querySelectorAll("details").forEach((d) => { d.open = true; }),
+    doc.documentElement.scrollWidth);
+"""
+
+
+def check_timeline(measured: dict[str, Any], site: Path, width: int) -> dict[str, Any]:
+    """The timeline is drawn within the screen, its labels apart, each mark a link to a
+    record page written beside the index; returns it."""
+    timeline: dict[str, Any] = measured["timeline"]
+    assert timeline, "no timeline drawn"
+    svg, marks, ticks = timeline["svg"], timeline["marks"], timeline["ticks"]
+    assert 0 <= svg["left"] < svg["right"] <= width
+    assert marks and all((site / mark["href"].split("#")[0]).is_file() for mark in marks)
+    for mark in marks:
+        assert svg["left"] <= mark["box"]["left"] and mark["box"]["right"] <= svg["right"]
+    assert ticks and all(tick["left"] >= 0 and tick["right"] <= width for tick in ticks)
+    assert all(a["right"] <= b["left"] for a, b in pairwise(ticks))
+    assert all(
+        svg["left"] <= lane["left"] and lane["right"] <= svg["right"] for lane in timeline["lanes"]
+    )
+    return timeline
+
+
 # The long title, summary and failure as the index shows them; the width with every error
 # line opened; the articles sorted by actors (most first), then by date twice (its own
 # order, newest first, then the other way).
-INDEX_FIELDS = """
+INDEX_FIELDS = (
+    TIMELINE_FIELDS
+    + """
   const title = doc.querySelector('a[href="000.html"]');
   const summary = doc.querySelector('a[href="001.html"] + .summary');
   const sortBy = (column) => {
@@ -202,10 +249,10 @@ INDEX_FIELDS = """
     title: lines(title), titleCut: title.scrollHeight > title.clientHeight,
     summary: lines(summary), summaryCut: summary.scrollWidth > summary.clientWidth,
     failure: lines(doc.querySelector(".failures summary")),
-    openedWidth: (doc.querySelectorAll("details").forEach((d) => { d.open = true; }),
-      doc.documentElement.scrollWidth),
+    timeline, openedWidth: opened(),
     byActors: sortBy(3), newest: sortBy(1), oldest: sortBy(1),
   };"""
+)
 
 
 @needs_browser
@@ -223,3 +270,45 @@ def test_the_index_fits_the_screen_and_sorts_by_a_column(
     assert actors == sorted(actors, reverse=True) and len(actors) == 5
     assert measured["newest"] == sorted(measured["newest"], reverse=True)
     assert measured["oldest"] == sorted(measured["oldest"]) != measured["newest"]
+    # The seed's ledger: 8 threats of 6 issuers, each dated by its reports' articles.
+    timeline = check_timeline(measured, corpus_index.parent, width)
+    assert len(timeline["marks"]) == 8 and len(timeline["lanes"]) == 6
+
+
+@pytest.fixture
+def large_index(tmp_path: Path) -> tuple[Path, int]:
+    """The pages of records whose ledger has about 200 entries of 60 issuers over four
+    years (see `large_ledger`), and how many of its entries have a date."""
+    records = large_ledger()
+    site = tmp_path / "site"
+    write_pages(Path("results.jsonl"), list(records), site, lambda _: None)
+    dated = sum(one.first_reported is not None for one in build_corpus(records).ledger)
+    return site / "index.html", dated
+
+
+# Besides the timeline: whether the entries' list starts folded and a link to an entry in
+# it unfolds it (the address's #entry-..., as the page's script reads it).
+LARGE_FIELDS = (
+    TIMELINE_FIELDS
+    + """
+  const list = doc.querySelector("#entries details"), folded = !list.open;
+  view.history.replaceState(null, "", "#" + list.querySelector("li").id);
+  view.reveal();
+  return {timeline, folded, unfolded: list.open, openedWidth: opened()};"""
+)
+
+
+@needs_browser
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_a_large_ledger_fits_the_screen_on_capped_lanes(
+    large_index: tuple[Path, int], width: int, height: int
+) -> None:
+    index, dated = large_index
+    measured = measure(index, width, height, LARGE_FIELDS)
+    assert measured["innerWidth"] == width
+    assert measured["scrollWidth"] <= width and measured["openedWidth"] <= width
+    timeline = check_timeline(measured, index.parent, width)
+    assert len(timeline["marks"]) == dated >= 190  # every dated entry, one mark each
+    lanes = [lane["name"] for lane in timeline["lanes"]]
+    assert len(lanes) == MAX_LANES and lanes[-1] == "other issuers (49)"
+    assert measured["folded"] and measured["unfolded"]

@@ -133,9 +133,13 @@ def test_the_corpus_batch_then_its_pages_from_the_cache(tmp_path: Path) -> None:
         assert "article text was not given" not in page.read_text()
     # The index lists each under its page's heading (the corpus has no titles: first lines).
     index = (tmp_path / "site" / "index.html").read_text()
-    links = re.findall(r'<a href="([^"]+)" title="([^"]+)">', index)
+    articles = index[index.index('<table id="articles">') :]
+    links = re.findall(r'<a href="([^"]+)" title="([^"]+)">', articles)
     assert len(links) == 5
     for href, title in links:
         assert f"<h1>{title}</h1>" in (tmp_path / "site" / href).read_text()
+    # Above them, the ledger: each mark of its timeline opens a threat on a page written.
+    marks = re.findall(r'<a class="mark[^"]*" href="([^"#]+)#item-threats-\d+"', index)
+    assert marks and all((tmp_path / "site" / page).is_file() for page in marks)
     code, _, stderr = view(str(out), "--text", str(corpus), "-o", str(tmp_path / "again"))
     assert code == 0 and stderr == ""

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.core import Precision, SummaryRecord, When
+from summarizer.corpus import build_corpus
 from summarizer.extract.grounding import Grounder
 from summarizer.extract.pipeline import Summarizer
 from summarizer.io import ErrorDetail, ErrorLine
@@ -88,6 +89,17 @@ def test_without_the_text_the_page_says_so(summarizer: Summarizer) -> None:
     assert "article text was not given" in page and "<mark" not in page
 
 
+def index_of(rows: list[IndexRow], failures: list[ErrorLine]) -> str:
+    """The index of `rows`, with the corpus of their records."""
+    corpus = build_corpus(row.record for row in rows)
+    return render_index(rows, failures, "results.jsonl", corpus)
+
+
+def articles_of(page: str) -> str:
+    """The index's table of articles (the ledger above it has links of its own)."""
+    return page[page.index('<table id="articles">') :]
+
+
 def dated(record: SummaryRecord, article_id: str, published: str | None) -> SummaryRecord:
     article = record.article.model_copy(
         update={"id": article_id, "published_at": published and dt.date.fromisoformat(published)}
@@ -104,8 +116,8 @@ def test_the_index_lists_articles_newest_first_each_linking_its_page(
         IndexRow(dated(record, "undated", None), "A story of no date"),
         IndexRow(dated(record, "new", "2025-06-16"), "A new story"),
     ]
-    page = render_index(rows, [], "results.jsonl")
-    links = re.findall(r'<a href="([^"]+)" title="([^"]+)">', page)
+    page = index_of(rows, [])
+    links = re.findall(r'<a href="([^"]+)" title="([^"]+)">', articles_of(page))
     assert links == [
         ("new.html", "A new story"),
         ("old.html", "An old story"),
@@ -128,7 +140,7 @@ def test_the_index_shows_a_summary_on_one_line_with_the_whole_as_its_title(
 ) -> None:
     record, _ = record_for(summarizer)
     hostile = record.model_copy(update={"summary": "<b>Strikes</b> & threats."})
-    page = render_index([IndexRow(hostile, "Title")], [], "results.jsonl")
+    page = index_of([IndexRow(hostile, "Title")], [])
     escaped = "&lt;b&gt;Strikes&lt;/b&gt; &amp; threats."
     assert f'<div class="summary one-line" title="{escaped}">' in page
     assert "<b>Strikes" not in page
@@ -161,7 +173,7 @@ def test_a_failure_is_one_line_of_its_kind_with_the_message_inside(
     failed = ErrorLine(
         id="new", source="in/new.txt", error=ErrorDetail(type="recording_missing", message=message)
     )
-    page = render_index([IndexRow(record, "Title")], [failed], "results.jsonl")
+    page = articles_of(index_of([IndexRow(record, "Title")], [failed]))
     line = re.search(r"<summary[^>]*>(.*?)</summary>\s*(.*?)</details>", page, re.S)
     assert line, "no <details> for the failure"
     summary, details = line.groups()
