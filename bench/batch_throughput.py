@@ -23,7 +23,15 @@ import openai
 from pydantic import SecretStr
 
 from bench.common import report
-from summarizer.batch import BatchItem, BatchStats, item_for, run_batch, run_ray
+from summarizer.batch import (
+    BatchItem,
+    BatchStats,
+    Fields,
+    item_for,
+    list_inputs,
+    run_batch,
+    run_ray,
+)
 from summarizer.batch.engine import summarize_item
 from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
@@ -38,11 +46,12 @@ RAY_THREADS = 64
 TEXT = "Two armed drones targeted Ain al-Asad air base on Tuesday. Nobody was hurt. " * 20
 
 
+def articles_for(label: str, count: int) -> list[ArticleRequest]:
+    return [ArticleRequest(id=f"{label}-{n}", text=f"{label} {n}. {TEXT}") for n in range(count)]
+
+
 def items_for(label: str, count: int) -> list[BatchItem]:
-    return [
-        item_for(ArticleRequest(id=f"{label}-{n}", text=f"{label} {n}. {TEXT}"))
-        for n in range(count)
-    ]
+    return [item_for(article) for article in articles_for(label, count)]
 
 
 def engines(settings: Settings) -> None:
@@ -54,19 +63,10 @@ def engines(settings: Settings) -> None:
 
     def plans(round_: int) -> dict[str, Plan]:
         def plan(name: str, workers: int) -> Plan:
-            items = items_for(f"{name}-{round_}", per_worker * workers)
+            label, count = f"{name}-{round_}", per_worker * workers
             if name.startswith("ray"):
-                return scratch_run(
-                    lambda out: run_ray(
-                        settings,
-                        items,
-                        out,
-                        workers=workers,
-                        concurrency=RAY_THREADS,
-                        use_cache=False,
-                    )
-                )
-            return engine_plan(summarizer, items, RAY_THREADS)
+                return ray_plan(settings, articles_for(label, count), workers)
+            return engine_plan(summarizer, items_for(label, count), RAY_THREADS)
 
         return {name: plan(name, workers) for name, workers in sizes.items()}
 
@@ -182,6 +182,29 @@ def scratch_run(run: Callable[[ResultFile], BatchStats]) -> Plan:
             results = ResultFile(Path(scratch) / "out.jsonl")
             stats = run(results)
             results.close()
+        return stats.ok
+
+    return plan
+
+
+def ray_plan(settings: Settings, articles: list[ArticleRequest], workers: int) -> Plan:
+    """The Ray engine over `articles`, from a JSONL file its workers read into a shard
+    directory, both thrown away after; no cache."""
+
+    def plan() -> int:
+        with tempfile.TemporaryDirectory() as scratch:
+            inputs = Path(scratch) / "articles.jsonl"
+            lines = (article.model_dump_json(exclude_none=True) + "\n" for article in articles)
+            inputs.write_text("".join(lines))
+            listed = list_inputs([inputs], None, Fields())
+            stats = run_ray(
+                settings,
+                listed,
+                Path(scratch) / "out",
+                workers=workers,
+                concurrency=RAY_THREADS,
+                use_cache=False,
+            )
         return stats.ok
 
     return plan

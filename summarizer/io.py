@@ -1,19 +1,31 @@
 """Results files: one JSON line per input article, its record or an error line.
 
 The one place that writes and parses those lines (as langextract's `io.py` does for its
-documents): `summarizer batch` and the API's jobs write them through `ResultFile`;
-`view`, the job status, skip-done and the tests read them through `iter_results` (typed,
-streaming, constant memory) or `done_ids` (the ids only). A whole JSON file (a record, a
-manifest) is read through `read_model`, with the same kind of error.
+documents): `summarizer batch` and the API's jobs write them through `ResultFile`, the
+Ray engine's workers through `Shards`; `view`, `export`, `corpus`, the job status,
+skip-done and the tests read them through `iter_results` (typed, streaming) or
+`done_ids` (the ids only), from a results file or a shard directory alike. A whole JSON
+file (a record, a manifest) is read through `read_model`, with the same kind of error.
+
+A shard directory holds `RUN-HASH.jsonl` files, each written whole (a hidden temporary
+file, then a rename): `RUN` is the run's number in the directory (six digits, one more
+than the highest already there), `HASH` a digest of the shard's ids. Shards are never
+rewritten, so a line may be superseded: read in name order (run order), the last line of
+an id wins. Only an error line can be superseded, by a later run's `--retry-failed`
+(skip-done runs no other id again), so a reader keeps only the failed ids in memory.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import mmap
 import os
+import re
 import threading
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeAlias, TypeVar
 
@@ -49,6 +61,7 @@ class ErrorLine(BaseModel):
 
 ResultLine: TypeAlias = SummaryRecord | ErrorLine
 M = TypeVar("M", bound=BaseModel)
+RUN = re.compile(r"\d{6}-[0-9a-f]{16}\.jsonl$")  # a shard's name: its run, its ids' digest
 
 
 def line_id(line: ResultLine) -> str:
@@ -92,10 +105,16 @@ def read_model(path: Path, model: type[M], what: str) -> M:
 
 
 def iter_results(path: Path) -> Iterator[ResultLine]:
-    """The lines of a results file in order, read one at a time. A last line with no
-    newline is one still being written (or torn by a crash) and is left out."""
-    for number, raw in _lines(path):
-        yield parse_line(raw, f"{path}:{number}")
+    """The lines of a results file in order, or of a shard directory in name order less
+    the superseded ones, read one at a time. A last line with no newline is one still
+    being written (or torn by a crash) and is left out."""
+    files = _files(path)  # listed once, for both passes: a shard written since is not read
+    last = _superseding(files) if path.is_dir() else {}
+    for file, number, raw in _numbered(files):
+        line = parse_line(raw, f"{file}:{number}")
+        here = (file.name, number)
+        if last.get(line_id(line), here) == here:
+            yield line
 
 
 def iter_models(path: Path, model: type[M]) -> Iterator[M]:
@@ -106,17 +125,62 @@ def iter_models(path: Path, model: type[M]) -> Iterator[M]:
 
 
 def done_ids(path: Path) -> dict[str, bool]:
-    """Ids in a results file, each with whether its line is a record (not an error).
-    A line that is no result line is passed over: its article runs again."""
+    """Ids in a results file or a shard directory, each with whether its (last) line is a
+    record, not an error. A line that is no result line is passed over: its article runs
+    again."""
     done: dict[str, bool] = {}
-    for _, raw in _lines(path):
-        try:
-            head = _Head.model_validate_json(raw)
-        except ValidationError:
-            continue
-        if head.article_id is not None:
-            done[head.article_id] = head.error is None
+    for _, _, raw in _numbered(_files(path)):
+        head = _head(raw)
+        if head is not None and head.article_id is not None:
+            done[head.article_id] = head.error is None  # a later line of the id wins
     return done
+
+
+def check_results(path: Path, command: str) -> None:
+    """`path` is a results file or a shard directory, or an InputError says what it is."""
+    if path.is_file() or (path.is_dir() and shards(path)):
+        return
+    problem = "a directory with no shards (RUN-HASH.jsonl)" if path.is_dir() else "no such file"
+    raise InputError(
+        f"{path}: {problem}; {command} takes a results file (.jsonl) or a shard directory"
+    )
+
+
+def shards(directory: Path) -> list[Path]:
+    """A shard directory's shards (`RUN-HASH.jsonl`) in name order: the order of the runs
+    that wrote them. Other files are not shards, so a directory of them is no results."""
+    return sorted(p for p in directory.glob("*.jsonl") if RUN.match(p.name) and p.is_file())
+
+
+def _files(path: Path) -> list[Path]:
+    return shards(path) if path.is_dir() else [path]
+
+
+def _superseding(files: list[Path]) -> dict[str, tuple[str, int]]:
+    """Where the last line is (shard name, line number) of each id with an error line:
+    the only ids a later run writes again. Another line of such an id is superseded."""
+    last: dict[str, tuple[str, int]] = {}
+    for shard, number, raw in _numbered(files):
+        head = _head(raw)
+        if head is None or head.article_id is None:
+            continue
+        if head.error is not None or head.article_id in last:
+            last[head.article_id] = (shard.name, number)
+    return last
+
+
+def _numbered(files: list[Path]) -> Iterator[tuple[Path, int, bytes]]:
+    for file in files:
+        for number, raw in _lines(file):
+            yield file, number, raw
+
+
+def _head(raw: bytes) -> _Head | None:
+    """What a line says of itself; None for a line that is no result line."""
+    try:
+        return _Head.model_validate_json(raw)
+    except ValidationError:
+        return None
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -218,3 +282,31 @@ class ResultFile:
 
     def close(self) -> None:
         os.close(self._fd)
+
+
+@dataclass(frozen=True)
+class Shards:
+    """The writer of a shard directory, one per run (picklable, so each worker has one):
+    each block of lines is one shard. The name is the run's number and a digest of the
+    block's ids, so a block written again (a retried task) replaces its own shard."""
+
+    path: Path
+    run: int
+
+    @classmethod
+    def next_run(cls, path: Path) -> Shards:
+        """The writer of the next run into `path`, which is made if need be."""
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path, max((int(p.name[:6]) for p in shards(path)), default=0) + 1)
+
+    def write(self, lines: list[ResultLine]) -> None:
+        """The lines as one shard, whole or not at all: written to a hidden temporary
+        file beside it, flushed to the disk, then renamed."""
+        ids = "\n".join(sorted(line_id(line) for line in lines)).encode()
+        name = f"{self.run:06d}-{hashlib.sha256(ids).hexdigest()[:16]}.jsonl"
+        tmp = self.path / f".{name}.{uuid.uuid4().hex}.tmp"
+        with tmp.open("wb") as handle:
+            handle.writelines((line.model_dump_json() + "\n").encode() for line in lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path / name)

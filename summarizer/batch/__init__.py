@@ -15,7 +15,8 @@ from summarizer.batch.inputs import (
     unique,
 )
 from summarizer.batch.ray_engine import run_ray
-from summarizer.batch.runner import BatchOptions, check_runnable, dry_run, run
+from summarizer.batch.ray_inputs import InputFiles, list_inputs
+from summarizer.batch.runner import BatchOptions, check_runnable, dry_run, open_inputs, run
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -24,10 +25,13 @@ __all__ = [
     "BatchOptions",
     "BatchStats",
     "Fields",
+    "InputFiles",
     "Inputs",
     "check_runnable",
     "dry_run",
     "item_for",
+    "list_inputs",
+    "open_inputs",
     "read_inputs",
     "run",
     "run_batch",

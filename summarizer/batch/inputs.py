@@ -215,16 +215,18 @@ def _walk(directory: Path) -> Iterator[tuple[Path, ManifestEntry | None]]:
 
 
 def _read_article(
-    path: Path, entry: ManifestEntry | None, published_at: dt.date | None
+    path: Path, entry: ManifestEntry | None, published_at: dt.date | None, raw: bytes | None = None
 ) -> BatchItem:
-    """One article file; its id is the manifest's, else the JSON's, else the file's name."""
+    """One article file (its bytes `raw`, where a Ray worker has read them); its id is the
+    manifest's, else the JSON's, else the file's name."""
     source = str(path)
     given = entry.given() if entry is not None else {}
     try:
         if path.suffix not in ARTICLE_SUFFIXES:  # listed in a manifest
             raise InputError(_unsupported(path, ARTICLE_SUFFIXES))
         html = path.suffix in (".html", ".htm")
-        request = request_from_bytes(_read_bytes(path), source, path.suffix == ".json", html)
+        raw = _read_bytes(path) if raw is None else raw
+        request = request_from_bytes(raw, source, path.suffix == ".json", html)
     except InputError as exc:
         return BatchItem(entry.article_id if entry else path.stem, error=exc, source=source)
     request = request.model_copy(update={"id": request.id or path.stem, **given})

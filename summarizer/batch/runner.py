@@ -1,25 +1,33 @@
 """One entry for a batch run: the options, checked whole, choose the engine (this process,
-Ray workers, or the provider's Batch API), so the command line only passes them on."""
+Ray workers, or the provider's Batch API) and how the inputs are read and the results
+written, so the command line only passes them on."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
 from summarizer.batch.budget import Budget
 from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
 from summarizer.batch.estimate import Estimator
-from summarizer.batch.inputs import BatchInputs
-from summarizer.batch.ray_engine import require_ray, run_ray
+from summarizer.batch.fields import Fields
+from summarizer.batch.inputs import BatchInputs, read_inputs
+from summarizer.batch.ray_engine import check_out, require_ray, run_ray
+from summarizer.batch.ray_inputs import InputFiles, list_inputs
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.core import ConfigError, InputError
 from summarizer.extract import Summarizer
 from summarizer.io import ResultFile
 from summarizer.providers import require_usable
 from summarizer.providers.base import BatchState
+
+# Read here, as the run goes; or, for Ray, only listed (its workers read them).
+EngineInputs: TypeAlias = BatchInputs | InputFiles
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,50 +88,78 @@ def dry_run(
     )
 
 
+def open_inputs(
+    paths: list[Path],
+    out: Path,
+    options: BatchOptions,
+    *,
+    published_at: dt.date | None = None,
+    fields: Fields | None = None,
+    in_process: bool = False,
+) -> EngineInputs:
+    """The inputs as the engine takes them, and `out` checked to fit it (one results
+    file, or with Ray a shard directory), before any output: a bad path stops here.
+    `in_process` (a dry run) reads them in this process, whichever the engine."""
+    fields = fields or Fields()
+    if options.engine == "ray":
+        check_out(out)
+        if not in_process:
+            return list_inputs(paths, published_at, fields)
+    elif out.is_dir():
+        raise InputError(
+            f"--out {out} is a directory: the {options.engine} engine writes one results "
+            "file (.jsonl); a shard directory is --engine ray's"
+        )
+    return read_inputs(paths, published_at, fields, output=out)
+
+
 def run(
     summarizer: Summarizer,
-    items: BatchInputs,
-    results: ResultFile,
+    inputs: EngineInputs,
+    out: Path,
     *,
     options: BatchOptions,
     on_state: Callable[[BatchState], None] = lambda _: None,
     on_done: Callable[[BatchStats], None] = lambda _: None,
 ) -> tuple[BatchStats, BatchState | None]:
-    """Summarise every item not yet in `results` as `options` say; returns the counts and,
+    """Summarise every input not yet in `out` as `options` say; returns the counts and,
     through a Batch API, how its batch ended. Ray workers build their own summarizer from
-    this one's settings."""
-    if options.retry_failed:
-        results.drop_errors()
-    if options.via == "batch-api":
-        return run_batch_api(
-            summarizer,
-            items,
-            results,
-            concurrency=options.concurrency,
-            poll_seconds=options.poll_seconds,
-            use_cache=options.use_cache,
-            on_state=on_state,
-            on_done=on_done,
-        )
-    if options.engine == "ray":
+    this one's settings and write the shards of `out` themselves."""
+    if isinstance(inputs, InputFiles):  # what `open_inputs` gives for --engine ray
         stats = run_ray(
             summarizer.settings,
-            items,
-            results,
+            inputs,
+            out,
             workers=options.workers,
             concurrency=options.concurrency,
             address=options.address,
             use_cache=options.use_cache,
+            retry_failed=options.retry_failed,
             on_done=on_done,
         )
-    else:
+        return stats, None
+    results = ResultFile(out)
+    try:
+        if options.retry_failed:
+            results.drop_errors()
+        if options.via == "batch-api":
+            return run_batch_api(
+                summarizer,
+                inputs,
+                results,
+                concurrency=options.concurrency,
+                poll_seconds=options.poll_seconds,
+                use_cache=options.use_cache,
+                on_state=on_state,
+                on_done=on_done,
+            )
         budget = None
         if options.max_cost is not None:
             estimator = Estimator(summarizer, use_cache=options.use_cache)
             budget = Budget(options.max_cost, estimator)
         stats = run_batch(
             summarizer,
-            items,
+            inputs,
             results,
             concurrency=options.concurrency,
             use_cache=options.use_cache,
@@ -132,4 +168,6 @@ def run(
         )
         if budget is not None:
             stats.undone = budget.refused
-    return stats, None
+        return stats, None
+    finally:
+        results.close()

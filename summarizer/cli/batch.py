@@ -41,7 +41,13 @@ PublishedAt = Annotated[
     str | None,
     typer.Option(help="Publication date YYYY-MM-DD of the articles that give none"),
 ]
-Out = Annotated[Path, typer.Option(help="JSONL output; rerunning skips ids already in it")]
+Out = Annotated[
+    Path,
+    typer.Option(
+        help="JSONL output, or with --engine ray a directory of shards; rerunning skips ids "
+        "already in it"
+    ),
+]
 Concurrency = Annotated[int, typer.Option(min=1, help="Articles in flight at once")]
 RetryFailed = Annotated[
     bool, typer.Option("--retry-failed", help="Run again the articles that failed before")
@@ -122,11 +128,11 @@ def batch(
     dry_run: DryRun = False,
     max_cost: MaxCost = None,
 ) -> None:
-    """Summarise many articles into one JSONL file: a record or an error line for each."""
-    from summarizer.batch import BatchOptions, Fields, check_runnable, read_inputs, run
+    """Summarise many articles into one JSONL file (with Ray, a directory of shards): a
+    record or an error line for each."""
+    from summarizer.batch import BatchOptions, Fields, InputFiles, check_runnable, open_inputs, run
     from summarizer.batch import dry_run as estimate
     from summarizer.extract import Summarizer, parse_date
-    from summarizer.io import ResultFile
 
     with clear_errors():
         options = BatchOptions(
@@ -149,27 +155,26 @@ def batch(
             url=url_field,
         )
         date = parse_date(published_at) if published_at else None
-        items = read_inputs(inputs, date, fields, output=out)
+        items = open_inputs(
+            inputs, out, options, published_at=date, fields=fields, in_process=dry_run
+        )
         summarizer = Summarizer.from_settings(settings, notify=notify, eager=not dry_run)
         check_runnable(summarizer, options)
         if dry_run:
+            assert not isinstance(items, InputFiles)  # read in this process for a dry run
             for line in estimate(summarizer, items, out, options=options).lines():
                 typer.echo(line)
             return
-        results = ResultFile(out)
-        try:
-            with progress_bars() as shown:
-                stats, state = run(
-                    summarizer,
-                    items,
-                    results,
-                    options=options,
-                    on_state=shown.polled,
-                    on_done=shown.advance,
-                )
-                shown.advance(stats)
-        finally:
-            results.close()
+        with progress_bars() as shown:
+            stats, state = run(
+                summarizer,
+                items,
+                out,
+                options=options,
+                on_state=shown.polled,
+                on_done=shown.advance,
+            )
+            shown.advance(stats)
         report_batch(stats, state, max_cost)
         if stats.undone:
             raise typer.Exit(EXIT_BUDGET)

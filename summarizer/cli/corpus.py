@@ -11,7 +11,7 @@ import typer
 
 from summarizer.cli.common import clear_errors
 
-Results = Annotated[Path, typer.Argument(help="A batch's results (.jsonl)")]
+Results = Annotated[Path, typer.Argument(help="A batch's results (.jsonl, or a shard directory)")]
 Aliases = Annotated[
     Path | None,
     typer.Option(help="A JSON file of names to join ('same') and to keep apart ('different')"),

@@ -9,7 +9,7 @@ import typer
 
 from summarizer.cli.common import clear_errors
 
-Results = Annotated[Path, typer.Argument(help="A batch's results (.jsonl)")]
+Results = Annotated[Path, typer.Argument(help="A batch's results (.jsonl, or a shard directory)")]
 Out = Annotated[Path, typer.Option("-o", "--out", help="The directory for the tables")]
 # A plain string, checked by the export itself, so a wrong one is one line like any other.
 Format = Annotated[

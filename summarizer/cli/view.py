@@ -12,7 +12,10 @@ from summarizer.cli.common import clear_errors, load_settings, notify
 if TYPE_CHECKING:
     from summarizer.core import SummaryRecord
 
-Source = Annotated[Path, typer.Argument(help="A record (.json) or a batch's results (.jsonl)")]
+Source = Annotated[
+    Path,
+    typer.Argument(help="A record (.json), or a batch's results (.jsonl, or a shard directory)"),
+]
 Out = Annotated[
     Path, typer.Option("-o", "--out", help="The page (.html), or a directory for results")
 ]

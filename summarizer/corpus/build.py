@@ -15,7 +15,7 @@ from summarizer.corpus.aliases import UserAliases, load_aliases
 from summarizer.corpus.ledger import Occasion, Party, Sighting, build_ledger
 from summarizer.corpus.model import ActorRef, CanonicalActor, Corpus
 from summarizer.extract import NameMatcher
-from summarizer.io import iter_results
+from summarizer.io import check_results, iter_results
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,9 @@ def build_corpus(records: Iterable[SummaryRecord], aliases: UserAliases | None =
 
 
 def read_corpus(results: Path, aliases: Path | None = None) -> Corpus:
-    """The corpus of a results file's records (error lines are passed over), with the
-    user's alias file if given."""
-    if not results.is_file():
-        problem = "is a directory" if results.is_dir() else "no such file"
-        raise InputError(f"{results}: {problem}; corpus takes a results file (.jsonl)")
+    """The corpus of the records of a results file or shard directory (error lines are
+    passed over), with the user's alias file if given."""
+    check_results(results, "corpus")
     user = None if aliases is None else load_aliases(aliases)
     found = []
 

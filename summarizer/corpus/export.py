@@ -1,6 +1,7 @@
-"""A results file as tables an analyst opens: `articles`, `actors`, `locations`, `events`,
-`threats`, `evidence` and `errors`, and the corpus's `canonical_actors`, `actor_merges`,
-`ledger` and `ledger_reports` (`tables`), written as CSV, Parquet or one DuckDB database.
+"""A results file (or a shard directory) as tables an analyst opens: `articles`, `actors`,
+`locations`, `events`, `threats`, `evidence` and `errors`, and the corpus's
+`canonical_actors`, `actor_merges`, `ledger` and `ledger_reports` (`tables`), written as
+CSV, Parquet or one DuckDB database.
 
 The file is read twice through `iter_results` (one line at a time, validated as the
 contract says): first for the corpus, which keeps only each record's actors and threats,
@@ -32,7 +33,7 @@ from summarizer.core import InputError, SummaryRecord
 from summarizer.corpus.build import build_corpus
 from summarizer.corpus.model import Corpus
 from summarizer.corpus.tables import CORPUS_TABLES, NAMES, Columns, CorpusIds, Row, corpus_rows
-from summarizer.io import ErrorLine, ResultLine, iter_results, line_id
+from summarizer.io import ErrorLine, ResultLine, check_results, iter_results, line_id
 
 # Every row of an item says which article it is from, and that article's date and source,
 # so a table is useful alone (a spreadsheet) as well as joined.
@@ -148,9 +149,7 @@ def _format(fmt: str) -> ExportFormat:
 
 
 def _check_paths(results: Path, out: Path, force: bool) -> None:
-    if not results.is_file():
-        problem = "is a directory" if results.is_dir() else "no such file"
-        raise InputError(f"{results}: {problem}; export takes a results file (.jsonl)")
+    check_results(results, "export")
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file: -o takes a directory for the tables")
     if not force and out.is_dir() and any(out.iterdir()):

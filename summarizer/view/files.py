@@ -1,4 +1,4 @@
-"""`summarizer view`: a record file or a results file to pages on disk."""
+"""`summarizer view`: a record file, a results file or a shard directory to pages on disk."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from summarizer.batch import ARTICLE_SUFFIXES, read_inputs
 from summarizer.core import InputError, SummaryRecord
 from summarizer.corpus import build_corpus
 from summarizer.extract import content_id, normalize_text
-from summarizer.io import ErrorLine, ResultLine, iter_results, read_model
+from summarizer.io import ErrorLine, ResultLine, check_results, iter_results, read_model
 from summarizer.record import write_atomic
 from summarizer.view.page import IndexRow, heading, render_index, render_record
 
@@ -72,10 +72,15 @@ class Texts:
         return missing
 
 
+def _is_results(source: Path) -> bool:
+    """A results file (.jsonl) or a shard directory, not a record."""
+    return source.suffix == ".jsonl" or source.is_dir()
+
+
 def read_entries(source: Path, out: Path) -> list[ResultLine]:
-    """What `source` holds, a record or a results file (.jsonl), once `out` is known to
-    fit it: a page file for a record, a directory for a results file."""
-    if source.suffix != ".jsonl":
+    """What `source` holds, a record or results (a .jsonl file or a shard directory),
+    once `out` is known to fit it: a page file for a record, a directory for results."""
+    if not _is_results(source):
         if out.is_dir():
             raise InputError(f"{out} is a directory: a record's page needs a file name (.html)")
         return [read_model(source, SummaryRecord, "summary record")]
@@ -83,8 +88,7 @@ def read_entries(source: Path, out: Path) -> list[ResultLine]:
         raise InputError(
             f"{out}: the pages of a results file go into a directory (-o site/), not a file"
         )
-    if not source.is_file():
-        raise InputError(f"cannot read {source}: no such file")
+    check_results(source, "view")
     entries = list(iter_results(source))
     if not entries:
         raise InputError(f"{source} holds no records")
@@ -94,10 +98,10 @@ def read_entries(source: Path, out: Path) -> list[ResultLine]:
 def write_pages(
     source: Path, entries: list[ResultLine], out: Path, text_for: TextFor
 ) -> list[Path]:
-    """A record's page at `out`, or for a results file (.jsonl) a page per record and
-    `index.html`, the corpus page (the threat ledger of the records, then the records),
-    in the directory `out`. Returns the pages written, index first."""
-    if source.suffix != ".jsonl":
+    """A record's page at `out`, or for results (a .jsonl file or a shard directory) a
+    page per record and `index.html`, the corpus page (the threat ledger of the records,
+    then the records), in the directory `out`. Returns the pages written, index first."""
+    if not _is_results(source):
         record = entries[0]
         assert isinstance(record, SummaryRecord)
         write_atomic(out, render_record(record, text_for(record)))

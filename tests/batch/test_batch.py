@@ -88,12 +88,8 @@ def run_into(
     items: list[BatchItem],
     retry_failed: bool = False,
 ) -> BatchStats:
-    results = ResultFile(out)
     options = replace(OPTIONS, retry_failed=retry_failed)
-    try:
-        return run(summarizer_for(provider, settings), items, results, options=options)[0]
-    finally:
-        results.close()
+    return run(summarizer_for(provider, settings), items, out, options=options)[0]
 
 
 def test_one_line_per_input_and_failures_do_not_stop_the_run(

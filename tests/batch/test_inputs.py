@@ -17,7 +17,7 @@ from summarizer.batch import BatchItem, read_inputs, run
 from summarizer.cli import app
 from summarizer.core import DraftRecord, InputError, SummaryRecord
 from summarizer.extract import content_id, normalize_text
-from summarizer.io import ErrorLine, ResultFile, iter_results, line_id
+from summarizer.io import ErrorLine, iter_results, line_id
 from summarizer.settings import Settings
 from tests.batch.test_batch import summarizer_for
 from tests.batch.test_runner import OPTIONS
@@ -133,11 +133,7 @@ def test_a_duplicate_id_is_an_error_line_naming_the_first(
     (tmp_path / "more.jsonl").write_text(json.dumps({"id": "story", "text": "Again."}) + "\n")
     out = tmp_path / "out.jsonl"  # among the inputs, and never read as one
     items = read_inputs([tmp_path], output=out)
-    results = ResultFile(out)
-    stats, _ = run(
-        summarizer_for(FakeProvider(draft_000), settings), items, results, options=OPTIONS
-    )
-    results.close()
+    stats, _ = run(summarizer_for(FakeProvider(draft_000), settings), items, out, options=OPTIONS)
     lines = list(iter_results(out))
     ids = [line_id(line) for line in lines]
     assert len(lines) == 3 and len(set(ids)) == 3 and (stats.ok, stats.failed) == (1, 2)
@@ -157,15 +153,13 @@ def test_every_line_says_where_its_input_came_from(
     lines_in = [{"id": "ok", "text": "Rockets hit a port."}, {"id": "bad", "title": "no text"}]
     (tmp_path / "b.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines_in))
     out = tmp_path / "out.jsonl"
-    results = ResultFile(out)
     options = replace(OPTIONS, concurrency=1)
     run(
         summarizer_for(FakeProvider(draft_000), settings),
         read_inputs([tmp_path], output=out),
-        results,
+        out,
         options=options,
     )
-    results.close()
     sources = {}
     for line in iter_results(out):
         if isinstance(line, ErrorLine):

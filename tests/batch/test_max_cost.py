@@ -19,7 +19,7 @@ from summarizer.extract import build_article
 from summarizer.extract.cache import RecordCache
 from summarizer.extract.pipeline import Summarizer
 from summarizer.extract.prompts import load_prompts
-from summarizer.io import ResultFile, error_line, iter_results, line_id
+from summarizer.io import error_line, iter_results, line_id
 from summarizer.providers import register, unregister
 from summarizer.settings import Settings
 from tests.batch.test_runner import OPTIONS
@@ -52,12 +52,8 @@ def summarizer_for(settings: Settings, draft: DraftRecord) -> Summarizer:
 
 
 def run_within(out: Path, summarizer: Summarizer, max_cost: float | None) -> BatchStats:
-    results = ResultFile(out)
     options = replace(OPTIONS, concurrency=1, max_cost=max_cost, use_cache=False)
-    try:
-        return run(summarizer, articles(6), results, options=options)[0]
-    finally:
-        results.close()
+    return run(summarizer, articles(6), out, options=options)[0]
 
 
 def test_the_budget_stops_new_articles_and_a_rerun_does_the_rest(

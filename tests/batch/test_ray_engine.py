@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,28 +12,39 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.io import iter_results, line_id
+from tests.cli.invoke import one_line_error
 from tests.conftest import CORPUS
 
 pytest.importorskip("ray", reason="the ray extra is not installed")
+pa = pytest.importorskip("pyarrow")
+parquet = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray() -> Iterator[None]:
+    """The command run here starts a local Ray in this process (given no address); it
+    ends with this module, not with the test session."""
+    yield
+    import ray
+
+    ray.shutdown()
+
+
+def articles() -> list[dict[str, str]]:
+    """The five corpus articles with their ids and dates (what the recordings answer)."""
+    manifest = json.loads((CORPUS / "manifest.json").read_text())
+    return [
+        {"id": a["id"], "text": (CORPUS / a["file"]).read_text(), "published_at": a["published_at"]}
+        for a in manifest["articles"]
+    ]
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """The five corpus articles with their ids and dates (what the recordings answer), and
-    one unreadable line."""
-    manifest = json.loads((CORPUS / "manifest.json").read_text())
-    lines = [
-        json.dumps(
-            {
-                "id": a["id"],
-                "text": (CORPUS / a["file"]).read_text(),
-                "published_at": a["published_at"],
-            }
-        )
-        for a in manifest["articles"]
-    ]
+    """The five corpus articles, one unreadable line and a second line for article 000."""
+    lines = [json.dumps(article) for article in articles()]
     path = tmp_path / "corpus.jsonl"
-    path.write_text("\n".join([*lines, '{"id": "bad", "text": ""}']) + "\n")
+    path.write_text("\n".join([*lines, '{"id": "bad", "text": ""}', lines[0]]) + "\n")
     return path
 
 
@@ -49,16 +62,64 @@ def entries(out: Path) -> dict[str, dict[str, object]]:
     return found
 
 
+def lines(shards: Path) -> int:
+    return sum(len(shard.read_text().splitlines()) for shard in shards.glob("*.jsonl"))
+
+
 def test_ray_gives_the_in_process_records_and_keeps_the_results_contract(
     corpus: Path, tmp_path: Path
 ) -> None:
-    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
-    assert batch(corpus, local) == 1  # the unreadable line fails, the rest succeed
-    assert batch(corpus, distributed, "--engine", "ray", "--ray-workers", "2") == 1
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray"
+    assert batch(corpus, local) == 1  # the unreadable line and the repeat fail, the rest not
+    ray = ("--engine", "ray", "--ray-workers", "2", "--concurrency", "2")
+    assert batch(corpus, distributed, *ray) == 1
     assert entries(distributed) == entries(local)
-    assert len(distributed.read_text().splitlines()) == 6
-    # Rerun: everything is done already; --retry-failed runs only the failed line again.
-    assert batch(corpus, distributed, "--engine", "ray") == 1
-    assert len(distributed.read_text().splitlines()) == 6
-    assert batch(corpus, distributed, "--engine", "ray", "--retry-failed") == 1
-    assert len(distributed.read_text().splitlines()) == 6
+    assert f"{corpus}:7" in entries(local)  # the repeat's error line, under its place
+    assert lines(distributed) == 7
+    assert len(list(distributed.glob("000001-*.jsonl"))) == 4  # a shard a block of two
+    # Rerun: everything is done already, nothing is written; --retry-failed runs the two
+    # failed lines again, into a shard numbered after the first run's, superseding theirs.
+    assert batch(corpus, distributed, *ray) == 1
+    assert lines(distributed) == 7
+    assert batch(corpus, distributed, *ray, "--retry-failed") == 1
+    (retried,) = distributed.glob("000002-*.jsonl")
+    assert {line_id(line) for line in iter_results(retried)} == {"bad", f"{corpus}:7"}
+    assert lines(distributed) == 9 and entries(distributed) == entries(local)
+
+
+def test_ray_reads_tables_by_the_columns_given(corpus: Path, tmp_path: Path) -> None:
+    """The corpus as a CSV and a Parquet file with columns of other names: the records of
+    the JSONL lines, each saying its row (`file:row`) where it came from."""
+    rows = [{"key": a["id"], "body": a["text"], "day": a["published_at"]} for a in articles()]
+    table = tmp_path / "first.csv"
+    with table.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["key", "body", "day"])
+        writer.writeheader()
+        writer.writerows(rows[:3])
+    parquet.write_table(pa.Table.from_pylist(rows[3:]), tmp_path / "rest.parquet")
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "tables"
+    batch(corpus, local)
+    columns = ("--text-field", "body", "--id-field", "key", "--date-field", "day")
+    inputs = (table, tmp_path / "rest.parquet")
+    args = ["batch", *map(str, inputs), "--out", str(distributed), "--provider", "replay"]
+    result = CliRunner().invoke(app, [*args, "--no-cache", "--engine", "ray", *columns])
+    assert result.exit_code == 0, result.stderr
+    read = entries(distributed)
+    sources = {key: entry["article"].pop("source") for key, entry in read.items()}  # type: ignore[attr-defined]
+    expected = {k: v for k, v in entries(local).items() if k in sources}
+    for entry in expected.values():
+        entry["article"].pop("source")  # type: ignore[attr-defined]
+    assert read == expected
+    assert sources["002"] == f"{table}:3" and sources["003"] == f"{tmp_path / 'rest.parquet'}:1"
+
+
+def test_ray_writes_a_directory_and_the_local_engine_a_file(corpus: Path, tmp_path: Path) -> None:
+    """Each refused before any work or output, in one line."""
+    for out, engine, fragment in [
+        (tmp_path / "out.jsonl", "ray", "--engine ray writes its results as shards"),
+        (tmp_path, "local", "the local engine writes one results file (.jsonl)"),
+    ]:
+        args = ["batch", str(corpus), "--out", str(out), "--provider", "replay", "--engine", engine]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2 and not (tmp_path / "out.jsonl").exists()
+        one_line_error(result.stderr, fragment)

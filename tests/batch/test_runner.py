@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.batch import BatchOptions, BatchStats, item_for, run, runner
+from summarizer.batch import BatchOptions, BatchStats, InputFiles, open_inputs, run, runner
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.cli import app
-from summarizer.core import ArticleRequest, InputError
+from summarizer.core import InputError
 from summarizer.extract import Summarizer
-from summarizer.io import ResultFile
 from tests.cli.invoke import one_line_error
 
 OPTIONS = BatchOptions(
@@ -79,14 +78,19 @@ def test_the_options_choose_the_engine_and_pass_it_theirs(
     for name in ("run_batch", "run_ray", "run_batch_api"):
         monkeypatch.setattr(runner, name, engine_named(name))
     options = replace(OPTIONS, via=via, engine=engine, concurrency=7, use_cache=False)
-    results = ResultFile(tmp_path / "out.jsonl")
-    items = [item_for(ArticleRequest(text="An article."))]
-    run(summarizer, items, results, options=options)
-    results.close()
+    article = tmp_path / "a.txt"
+    article.write_text("An article.")
+    out = tmp_path / ("out" if engine == "ray" else "out.jsonl")
+    inputs = open_inputs([article], out, options)
+    run(summarizer, inputs, out, options=options)
     ((name, args, kwargs),) = calls
     assert name == chosen
-    assert args[0] is (summarizer.settings if engine == "ray" else summarizer)
-    assert args[1:] == (items, results)
+    if engine == "ray":  # its workers read the inputs, build their summarizer, write shards
+        assert args == (summarizer.settings, inputs, out)
+        assert isinstance(inputs, InputFiles) and not out.exists()
+    else:  # read here, whole, and written into one results file
+        assert args[:2] == (summarizer, inputs) and args[2].path == out
+        assert [item.id for item in inputs] == ["a"]
     assert kwargs["concurrency"] == 7 and kwargs["use_cache"] is False
 
 
@@ -104,7 +108,7 @@ def test_what_the_provider_or_the_packages_cannot_do_is_one_line_before_any_outp
     monkeypatch.setitem(sys.modules, "ray", None)  # as if the ray extra were not installed
     article = tmp_path / "a.txt"
     article.write_text("Some news.")
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / "out"  # a results file, or for Ray a shard directory
     args = ["batch", str(article), "--out", str(out), "--provider", "replay", option]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and not out.exists()

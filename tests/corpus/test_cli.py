@@ -67,7 +67,7 @@ def test_bad_input_is_one_line_and_exit_2(results: Path, tmp_path: Path) -> None
     twice.write_text(results.read_text() * 2)
     cases = [
         (run("corpus", str(tmp_path / "missing.jsonl")), "missing.jsonl: no such file"),
-        (run("corpus", str(tmp_path)), "is a directory; corpus takes a results file"),
+        (run("corpus", str(tmp_path)), "no shards (RUN-HASH.jsonl); corpus takes"),
         (run("corpus", str(notes)), "notes.txt:1 is not JSON"),
         (run("corpus", str(errors_only)), "errors.jsonl has no records"),
         (run("corpus", str(twice)), "article id 'a' is in two records"),

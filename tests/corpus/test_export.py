@@ -260,7 +260,7 @@ def test_bad_input_is_one_line_and_exit_2(results: Path, tmp_path: Path) -> None
     out = tmp_path / "tables"
     cases = [
         (export(tmp_path / "missing.jsonl", out, "csv"), "missing.jsonl: no such file"),
-        (export(tmp_path, out, "csv"), "is a directory; export takes a results file"),
+        (export(tmp_path, out, "csv"), "no shards (RUN-HASH.jsonl); export takes"),
         (export(text, out, "csv"), "notes.txt:1 is not JSON"),
         (export(results, out, "xlsx"), "unknown export format 'xlsx': choose one of csv"),
         (export(results, text, "csv"), "notes.txt is a file: -o takes a directory"),
