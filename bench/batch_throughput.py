@@ -9,7 +9,6 @@ process so that the client's work is what is measured.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ import httpx2
 import openai
 from pydantic import SecretStr
 
-from bench.common import report
+from bench.common import report, stub_process
 from summarizer.batch import BatchItem, BatchStats, item_for, run_batch, run_ray
 from summarizer.batch.engine import summarize_item
 from summarizer.core import ArticleRequest
@@ -38,9 +37,9 @@ RAY_THREADS = 64
 TEXT = "Two armed drones targeted Ain al-Asad air base on Tuesday. Nobody was hurt. " * 20
 
 
-def items_for(label: str, count: int) -> list[BatchItem]:
+def items_for(label: str, count: int, text: str = TEXT) -> list[BatchItem]:
     return [
-        item_for(ArticleRequest(id=f"{label}-{n}", text=f"{label} {n}. {TEXT}"))
+        item_for(ArticleRequest(id=f"{label}-{n}", text=f"{label} {n}. {text}"))
         for n in range(count)
     ]
 
@@ -217,13 +216,7 @@ def best_of_rounds(
 
 
 def main() -> None:
-    stub = subprocess.Popen(
-        [sys.executable, "-m", "bench.stub_server", "--latency", str(LATENCY)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = stub.stdout.readline().strip() if stub.stdout else ""
+    with stub_process("--latency", str(LATENCY)) as url:
         settings = Settings(
             provider="openai",
             openai_api_key=SecretStr("bench"),
@@ -234,9 +227,6 @@ def main() -> None:
         {"ray": engines, "ceiling": ceiling}.get(sys.argv[1] if sys.argv[1:] else "", levels)(
             settings
         )
-    finally:
-        stub.terminate()
-        stub.wait()
 
 
 if __name__ == "__main__":
