@@ -54,6 +54,8 @@ class AdaptiveConcurrency:
 
     def open(self) -> None:
         """The endpoint has answered: a probing controller lets in up to its maximum."""
+        if self._opened:
+            return
         with self._cond:
             if not self._opened:
                 self._opened = True
@@ -67,10 +69,12 @@ class AdaptiveConcurrency:
                 self._cut_at = self._admitted
 
     def answered(self, headroom: bool) -> None:
-        """An answer; `headroom`: the endpoint's limits would take another call now."""
-        with self._cond:
-            binding = self.waiting > 0 or self.inflight >= self.slots
-            if headroom and binding and self._opened:
+        """An answer; `headroom`: the endpoint's limits would take another call now.
+        Whether the limit binds is read without the lock (most answers find it does not):
+        a stale read grows it at most one step early."""
+        binding = self.waiting > 0 or self.inflight >= self.slots
+        if headroom and binding and self._opened:
+            with self._cond:
                 self._resize(min(float(self.maximum), self.limit + 1 / self.limit))
 
     def _resize(self, limit: float) -> None:

@@ -21,7 +21,7 @@ from tenacity import (
 from summarizer.core import ConfigError, ContextExceeded, ProviderError, ProviderTimeout
 from summarizer.metrics import RATE_LIMITED, RETRIES
 from summarizer.providers.base import BatchState
-from summarizer.providers.pacing import Pacer, PacingConfig, estimate_tokens, shared_pacer
+from summarizer.providers.pacing import Pacer, PacingConfig, shared_pacer
 from summarizer.settings import Settings
 
 _RETRYABLE_STATUS = {408, 409, 429}
@@ -147,7 +147,7 @@ class OpenAIProvider:
         """One attempt, let through by the pacer when pacing is on."""
         if self._pacer is None:
             return self._post(request).parse()
-        with self._pacer.call(estimate_tokens(request)) as call:
+        with self._pacer.call(request) as call:
             try:
                 raw = self._post(request)
             except openai.APIStatusError as exc:

@@ -48,6 +48,10 @@ def estimate_tokens(request: Mapping[str, Any]) -> int:
     return chars // CHARS_PER_TOKEN + int(budget)
 
 
+def has_limits(headers: Mapping[str, str]) -> bool:
+    return any(f"x-ratelimit-limit-{name}" in headers for name in LIMITS)
+
+
 def header_number(headers: Mapping[str, str], name: str) -> float | None:
     value = headers.get(name)
     try:
@@ -105,17 +109,18 @@ class Pacer:
         }
         self.slots = AdaptiveConcurrency(config.maximum, start=None if self.budgets else 1)
         self._cond = threading.Condition()
+        self._shown = 0
         self._show_slots()
 
     @contextmanager
-    def call(self, tokens: int) -> Iterator[Call]:
-        """A slot and the budget for a call of `tokens` (estimated), held while it runs;
-        a call that ends unanswered (a dropped connection, a timeout) gives its charge
-        back."""
+    def call(self, request: Mapping[str, Any]) -> Iterator[Call]:
+        """A slot and the budget for `request`, held while it runs; a call that ends
+        unanswered (a dropped connection, a timeout) gives its charge back. With no limit
+        known, nothing is estimated or charged: an endpoint without limits costs a slot."""
         started = time.perf_counter()
         number, slot_waited = self.slots.enter()
         try:
-            charged, budget_waited = self._spend({"requests": 1, "tokens": tokens})
+            charged, budget_waited = self._spend(request) if self.budgets else ({}, False)
             self._count_wait(started, slot_waited, budget_waited)
             call = Call(self, number, charged)
             try:
@@ -127,14 +132,17 @@ class Pacer:
             self.slots.leave()
 
     def settle(self, call: Call, headers: Mapping[str, str], used_tokens: int | None) -> None:
-        with self._cond:
-            if used_tokens is not None and "tokens" in call.charged:
-                self.budgets["tokens"].give(call.charged["tokens"] - used_tokens)
-            self._observe(headers)
-            headroom = all(
-                bucket.level() >= call.charged.get(name, 0) for name, bucket in self.budgets.items()
-            )
-            self._cond.notify_all()
+        headroom = True
+        if self.budgets or has_limits(headers):
+            with self._cond:
+                if used_tokens is not None and "tokens" in call.charged:
+                    self.budgets["tokens"].give(call.charged["tokens"] - used_tokens)
+                self._observe(headers)
+                headroom = all(
+                    bucket.level() >= call.charged.get(name, 0)
+                    for name, bucket in self.budgets.items()
+                )
+                self._cond.notify_all()
         call.settled = True
         self.slots.open()
         self.slots.answered(headroom)
@@ -152,9 +160,10 @@ class Pacer:
 
     # --- The budgets -------------------------------------------------------------------
 
-    def _spend(self, charge: dict[str, float]) -> tuple[dict[str, float], bool]:
-        """Wait until the charge fits every known limit, then take it; what was taken (a
-        limit learnt later never charged this call) and whether it waited."""
+    def _spend(self, request: Mapping[str, Any]) -> tuple[dict[str, float], bool]:
+        """Wait until the request's charge fits every known limit, then take it; what was
+        taken (a limit learnt later never charged this call) and whether it waited."""
+        charge = {"requests": 1.0, "tokens": float(estimate_tokens(request))}
         waited = False
         with self._cond:
             while (wait := self._shortfall(charge)) > 0:
@@ -206,7 +215,9 @@ class Pacer:
             PACING_WAIT_SECONDS.labels(self.provider).inc(time.perf_counter() - started)
 
     def _show_slots(self) -> None:
-        PACING_CONCURRENCY.labels(self.provider).set(self.slots.slots)
+        if self.slots.slots != self._shown:
+            self._shown = self.slots.slots
+            PACING_CONCURRENCY.labels(self.provider).set(self._shown)
 
 
 _pacers: dict[tuple[str, str, PacingConfig], Pacer] = {}

@@ -4,6 +4,7 @@ concurrency controller, and the pacer fed headers as an endpoint would send them
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
@@ -166,6 +167,11 @@ def test_the_estimate_is_the_prompt_at_four_characters_a_token_plus_the_answer_b
     assert estimate_tokens({**request, "tools": tools}) > 1100
 
 
+def asking(tokens: int) -> dict[str, Any]:
+    """A request the endpoint would charge `tokens` for: its answer budget alone."""
+    return {"messages": [], "max_tokens": tokens}
+
+
 def pacer(clock: Clock, **limits: int) -> Pacer:
     return Pacer("test", PacingConfig(window=60, maximum=16, **limits), clock=clock)
 
@@ -174,7 +180,7 @@ def test_limits_unknown_the_pacer_probes_then_learns_them_from_the_first_answer(
     clock = Clock()
     paced = pacer(clock)
     assert paced.slots.slots == 1 and paced.budgets == {}
-    with paced.call(1500) as call:
+    with paced.call(asking(1500)) as call:
         call.answered(headers((500, 499), (200_000, 198_000)), used_tokens=1200)
     assert paced.slots.slots == 16
     assert paced.budgets["requests"].level() == 499
@@ -185,7 +191,7 @@ def test_pre_set_limits_need_no_probe_and_an_answer_settles_its_reservation() ->
     clock = Clock()
     paced = pacer(clock, requests=100, tokens=10_000)
     assert paced.slots.slots == 16
-    with paced.call(3000) as call:
+    with paced.call(asking(3000)) as call:
         assert paced.budgets["tokens"].level() == 7000
         call.answered({}, used_tokens=1000)  # 2,000 of the reservation unused
     assert paced.budgets["tokens"].level() == 9000 and paced.budgets["requests"].level() == 99
@@ -194,10 +200,10 @@ def test_pre_set_limits_need_no_probe_and_an_answer_settles_its_reservation() ->
 def test_the_endpoint_s_remaining_lowers_the_budget_and_its_limit_resizes_it() -> None:
     clock = Clock()
     paced = pacer(clock, tokens=10_000)
-    with paced.call(1000) as call:
+    with paced.call(asking(1000)) as call:
         call.answered(headers((50, 10), (10_000, 4000)), used_tokens=1000)
     assert paced.budgets["tokens"].level() == 4000  # another client spent the rest
-    with paced.call(1000) as call:
+    with paced.call(asking(1000)) as call:
         call.answered(headers((50, 9), (30_000, 20_000)), used_tokens=1000)
     assert paced.budgets["tokens"].capacity == 30_000
     assert paced.budgets["tokens"].level() == 20_000
@@ -206,11 +212,11 @@ def test_the_endpoint_s_remaining_lowers_the_budget_and_its_limit_resizes_it() -
 def test_a_refused_call_gives_its_charge_back_and_a_429_halves_the_concurrency() -> None:
     clock = Clock()
     paced = pacer(clock, requests=100, tokens=10_000)
-    with paced.call(3000) as call:
+    with paced.call(asking(3000)) as call:
         call.refused(headers((100, 99), (10_000, 500)), limited=True)
     assert paced.budgets["tokens"].level() == 500  # given back, then lowered as told
     assert paced.slots.slots == 1  # half the one call in flight, at least one
-    with paced.call(100) as call:
+    with paced.call(asking(100)) as call:
         call.refused({}, limited=False)  # a 500: nothing to learn about the pace
     assert paced.slots.slots == 1
 
@@ -218,7 +224,7 @@ def test_a_refused_call_gives_its_charge_back_and_a_429_halves_the_concurrency()
 def test_a_call_that_ends_unanswered_gives_its_charge_back_and_its_slot() -> None:
     clock = Clock()
     paced = pacer(clock, tokens=10_000)
-    with pytest.raises(ConnectionError), paced.call(4000):
+    with pytest.raises(ConnectionError), paced.call(asking(4000)):
         raise ConnectionError("dropped")
     assert paced.budgets["tokens"].level() == 10_000 and paced.slots.inflight == 0
 
@@ -228,11 +234,11 @@ def test_a_call_waits_until_its_charge_fits() -> None:
     entered = threading.Event()
 
     def second() -> None:
-        with paced.call(100) as call:
+        with paced.call(asking(100)) as call:
             entered.set()
             call.answered({}, used_tokens=100)
 
-    with paced.call(600) as first:
+    with paced.call(asking(600)) as first:
         waiter = threading.Thread(target=second)
         waiter.start()
         while paced.slots.inflight < 2:  # the second has its slot, and waits for tokens
