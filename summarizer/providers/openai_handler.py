@@ -92,9 +92,12 @@ def to_provider_error(exc: Exception, endpoint: str) -> ProviderError:
 
 
 def used_tokens(completion: Any) -> int | None:
-    """Prompt plus completion tokens, as the answer reports them (None: it does not)."""
-    usage = completion.usage
-    return None if usage is None else int(usage.prompt_tokens + usage.completion_tokens)
+    """Prompt plus completion tokens, as the answer reports them (None: it does not; the
+    SDK does not validate an answer, so a server may leave either out)."""
+    usage = getattr(completion, "usage", None)
+    prompt = getattr(usage, "prompt_tokens", None)
+    answer = getattr(usage, "completion_tokens", None)
+    return prompt + answer if isinstance(prompt, int) and isinstance(answer, int) else None
 
 
 def shown(url: httpx2.URL) -> str:
@@ -134,7 +137,7 @@ class OpenAIProvider:
         # (a batch's, the API's) shares its budgets and its slots.
         self._pacer: Pacer | None = (
             shared_pacer(
-                self.name, str(self._client.base_url), self.model, PacingConfig.of(settings)
+                self.name, shown(self._client.base_url), self.model, PacingConfig.of(settings)
             )
             if settings.rate_pacing
             else None
