@@ -3,26 +3,27 @@
 process so that the client's work is what is measured.
 
     python -m bench.batch_throughput          # the in-process engine
-    python -m bench.batch_throughput ceiling  # at 64: the engine, the SDK alone, httpx alone
+    python -m bench.batch_throughput ceiling  # at 64: the engine (paced, unpaced), the SDK
+                                              # alone, httpx alone
     python -m bench.batch_throughput ray      # Ray, 1 and 2 workers, against one process
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import httpx2
 import openai
 from pydantic import SecretStr
 
-from bench.common import report
+from bench.common import report, stub_process
 from summarizer.batch import (
     BatchItem,
     BatchStats,
@@ -43,15 +44,16 @@ from summarizer.settings import Settings
 LATENCY = 0.2
 LEVELS = (1, 8, 32, 64)
 RAY_THREADS = 64
+CEILING_ROUNDS = 5
 TEXT = "Two armed drones targeted Ain al-Asad air base on Tuesday. Nobody was hurt. " * 20
 
 
-def articles_for(label: str, count: int) -> list[ArticleRequest]:
-    return [ArticleRequest(id=f"{label}-{n}", text=f"{label} {n}. {TEXT}") for n in range(count)]
+def articles_for(label: str, count: int, text: str = TEXT) -> list[ArticleRequest]:
+    return [ArticleRequest(id=f"{label}-{n}", text=f"{label} {n}. {text}") for n in range(count)]
 
 
-def items_for(label: str, count: int) -> list[BatchItem]:
-    return [item_for(article) for article in articles_for(label, count)]
+def items_for(label: str, count: int, text: str = TEXT) -> list[BatchItem]:
+    return [item_for(article) for article in articles_for(label, count, text)]
 
 
 def engines(settings: Settings) -> None:
@@ -94,22 +96,26 @@ def requests_for(settings: Settings, items: list[BatchItem]) -> list[dict[str, A
 
 
 def ceiling(settings: Settings) -> None:
-    """At concurrency 64, the engine against the same requests sent by the openai SDK
-    alone and by httpx alone: what any client built on the SDK can reach here."""
+    """At concurrency 64, the engine (paced, as by default, and with pacing off) against
+    the same requests sent by the openai SDK alone and by httpx alone: what any client
+    built on the SDK can reach here. The four run in turn, in a rotated order, for
+    CEILING_ROUNDS rounds; each figure is a median, the ratios the median of each round's
+    own (this machine drifts between rounds by more than the clients differ)."""
     concurrency, count = 64, 10 * 64
     sdk = openai.OpenAI(api_key="bench", base_url=settings.openai_base_url, max_retries=0)
     http = httpx2.Client(limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100))
     url = f"{settings.openai_base_url}/chat/completions"
-    summarizer = summarizer_for(settings)
+    paced = summarizer_for(settings)
+    unpaced = summarizer_for(settings.model_copy(update={"rate_pacing": False}))
 
     def alone(label: str, send: Callable[[dict[str, Any]], object]) -> Plan:
         requests = requests_for(settings, items_for(label, count))
         return lambda: pool_run(send, requests, concurrency)
 
     def plans(round_: int) -> dict[str, Plan]:
-        items = items_for(f"e{round_}", count)
         return {
-            "engine": engine_plan(summarizer, items, concurrency),
+            "engine": engine_plan(paced, items_for(f"e{round_}", count), concurrency),
+            "engine, pacing off": engine_plan(unpaced, items_for(f"u{round_}", count), concurrency),
             "openai SDK alone": alone(
                 f"s{round_}", lambda r: sdk.chat.completions.create(model=settings.model, **r)
             ),
@@ -118,20 +124,27 @@ def ceiling(settings: Settings) -> None:
             ),
         }
 
-    best = best_of_rounds(plans)
-    sdk_rate, ideal = best["openai SDK alone"][0], concurrency / LATENCY
+    runs = timed_rounds(plans, CEILING_ROUNDS)
+    sdk_rates, ideal = [rate for rate, _ in runs["openai SDK alone"]], concurrency / LATENCY
     rows = [
         {
             "client": name,
             "articles": count,
-            "articles/s (best of 2)": round(rate, 1),
-            "client CPU ms/article": round(cpu_ms, 2),
-            "ratio to ideal": round(rate / ideal, 3),
-            "ratio to the SDK alone": round(rate / sdk_rate, 3),
+            f"articles/s (median of {CEILING_ROUNDS})": round(median(r for r, _ in results), 1),
+            "client CPU ms/article": round(median(cpu for _, cpu in results), 2),
+            "ratio to ideal": round(median(r for r, _ in results) / ideal, 3),
+            "ratio to the SDK alone": round(
+                median(r / s for (r, _), s in zip(results, sdk_rates, strict=True)), 3
+            ),
         }
-        for name, (rate, cpu_ms) in best.items()
+        for name, results in runs.items()
     ]
-    report("batch_ceiling", "At concurrency 64: the engine, the SDK alone, httpx alone", rows)
+    report(
+        "batch_ceiling",
+        "At concurrency 64: the engine, the SDK alone, httpx alone",
+        rows,
+        rounds=runs,
+    )
 
 
 def levels(settings: Settings) -> None:
@@ -224,29 +237,32 @@ def pool_run(
         return len(list(pool.map(send, requests)))
 
 
-def best_of_rounds(
-    plans: Callable[[int], dict[str, Plan]], rounds: int = 2
-) -> dict[str, tuple[float, float]]:
-    """Each round's plans (new articles each round) run in turn; per plan, the best run's
-    articles/s and that run's client CPU ms per article."""
+def timed_rounds(
+    plans: Callable[[int], dict[str, Plan]], rounds: int
+) -> dict[str, list[tuple[float, float]]]:
+    """Each round's plans (new articles each round) run in turn, the order rotated by one
+    each round; per plan, each round's articles/s and client CPU ms per article."""
     runs: dict[str, list[tuple[float, float]]] = {}
     for round_ in range(rounds):
-        for name, plan in plans(round_).items():
+        planned = list(plans(round_).items())
+        shift = round_ % len(planned)
+        for name, plan in planned[shift:] + planned[:shift]:
             started, cpu = time.perf_counter(), time.process_time()
             done = plan()
             rate = done / (time.perf_counter() - started)
             runs.setdefault(name, []).append((rate, 1000 * (time.process_time() - cpu) / done))
-    return {name: max(results) for name, results in runs.items()}
+    return runs
+
+
+def best_of_rounds(
+    plans: Callable[[int], dict[str, Plan]], rounds: int = 2
+) -> dict[str, tuple[float, float]]:
+    """Per plan, the best round's articles/s and that round's client CPU ms per article."""
+    return {name: max(results) for name, results in timed_rounds(plans, rounds).items()}
 
 
 def main() -> None:
-    stub = subprocess.Popen(
-        [sys.executable, "-m", "bench.stub_server", "--latency", str(LATENCY)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = stub.stdout.readline().strip() if stub.stdout else ""
+    with stub_process("--latency", str(LATENCY)) as url:
         settings = Settings(
             provider="openai",
             openai_api_key=SecretStr("bench"),
@@ -257,9 +273,6 @@ def main() -> None:
         {"ray": engines, "ceiling": ceiling}.get(sys.argv[1] if sys.argv[1:] else "", levels)(
             settings
         )
-    finally:
-        stub.terminate()
-        stub.wait()
 
 
 if __name__ == "__main__":

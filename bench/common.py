@@ -1,4 +1,5 @@
-"""What every benchmark shares: the machine it ran on, a printed table, a JSON result."""
+"""What every benchmark shares: the machine it ran on, a printed table, a JSON result, and
+the stub model endpoint in a process of its own."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +46,17 @@ def report(name: str, title: str, rows: list[dict[str, Any]], **extra: Any) -> N
     RESULTS.mkdir(exist_ok=True)
     data = {"benchmark": name, "machine": machine(), "rows": rows, **extra}
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def stub_process(*options: str) -> Iterator[str]:
+    """`bench.stub_server` with these options in its own process (so that the client's
+    work is what is measured); its base URL, for as long as the block runs."""
+    stub = subprocess.Popen(
+        [sys.executable, "-m", "bench.stub_server", *options], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        yield stub.stdout.readline().strip() if stub.stdout else ""
+    finally:
+        stub.terminate()
+        stub.wait()

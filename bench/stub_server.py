@@ -10,7 +10,18 @@ Faults, each with its own rate per request: `429` (with Retry-After), `500`, `50
 `truncated` (the JSON body cut in half) and `invalid` (a well-formed answer that breaks
 the schema, to exercise re-ask).
 
-Run alone for benchmarks: `python -m bench.stub_server --latency 0.2` prints its base URL.
+Rate limits, off unless given (`RateLimits`): requests and tokens per window, enforced
+the way OpenAI enforces its per-minute limits, over a window of any length so that a
+benchmark runs a "minute" in a few seconds. Each limit is a bucket refilling continuously
+over the window; a request is charged on arrival (one request; its prompt at four
+characters a token, plus its `max_tokens`) and refused with a 429 (`retry-after-ms`,
+`retry-after`) when it does not fit; its answer settles the tokens at prompt plus
+completion. Every answer, 429s included, carries `x-ratelimit-limit-*`,
+`x-ratelimit-remaining-*` and `x-ratelimit-reset-*` for `requests` and `tokens`.
+`GET /stub/stats` says what it served.
+
+Run alone for benchmarks: `python -m bench.stub_server --latency 0.2` prints its base URL;
+`--rpm N --tpm N --window-seconds S` sets limits of N per S seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from __future__ import annotations
 import argparse
 import email
 import json
+import math
 import random
 import re
 import socket
@@ -28,10 +40,21 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from summarizer.providers.bucket import TokenBucket
 from summarizer.providers.deferred import message_for
 
 FAULTS = ("429", "500", "503", "hang", "drop", "truncated", "invalid")
 _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.DOTALL)
+
+
+@dataclass
+class RateLimits:
+    """Requests and tokens per window (0: no limit), OpenAI's per-minute limits over a
+    window of `window` seconds."""
+
+    requests: int = 0
+    tokens: int = 0
+    window: float = 60.0
 
 
 @dataclass
@@ -43,6 +66,7 @@ class StubConfig:
     seed: int = 0
     script: list[str] = field(default_factory=list)  # forced outcomes of the first requests
     batch: BatchFaults = field(default_factory=lambda: BatchFaults())
+    limits: RateLimits | None = None
 
 
 @dataclass
@@ -85,10 +109,20 @@ def draft_for(article: str, valid: bool = True) -> dict[str, Any]:
     }
 
 
+def prompt_chars(request: dict[str, Any]) -> int:
+    return sum(len(str(m.get("content", ""))) for m in request.get("messages", []))
+
+
+def reserved_tokens(request: dict[str, Any]) -> int:
+    """What a request is charged on arrival: its prompt at four characters a token, plus
+    its answer budget."""
+    return prompt_chars(request) // 4 + int(request.get("max_tokens") or 0)
+
+
 def completion(request: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]:
     arguments = json.dumps(draft)
     message = message_for(request, arguments)
-    prompt = sum(len(str(m.get("content", ""))) for m in request.get("messages", []))
+    prompt = prompt_chars(request)
     return {
         "id": "stub-1",
         "object": "chat.completion",
@@ -101,6 +135,59 @@ def completion(request: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]
             "total_tokens": (prompt + len(arguments)) // 4,
         },
     }
+
+
+def duration(seconds: float) -> str:
+    """A wait as OpenAI writes its reset headers: `20ms`, `1.5s`, `6m0s`."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)}ms"
+    minutes, rest = divmod(seconds, 60)
+    text = f"{round(rest, 3):g}s"
+    return f"{int(minutes)}m{text}" if minutes else text
+
+
+class RateLimiter:
+    """`RateLimits` enforced: a bucket per limit, charged on arrival, settled on answer."""
+
+    def __init__(self, limits: RateLimits) -> None:
+        self.buckets = {
+            name: TokenBucket(limit, limits.window)
+            for name, limit in (("requests", limits.requests), ("tokens", limits.tokens))
+            if limit > 0
+        }
+        self._lock = threading.Lock()
+
+    def admit(self, request: dict[str, Any]) -> float:
+        """Charge the request and answer 0, or the seconds until it would fit."""
+        charge = {"requests": 1, "tokens": reserved_tokens(request)}
+        with self._lock:
+            wait = max(
+                (bucket.shortfall(charge[name]) for name, bucket in self.buckets.items()),
+                default=0.0,
+            )
+            if wait == 0:
+                for name, bucket in self.buckets.items():
+                    bucket.take(charge[name])
+            return wait
+
+    def settle(self, request: dict[str, Any], used: int) -> None:
+        """The answer's tokens replace the request's reservation."""
+        if "tokens" in self.buckets:
+            with self._lock:
+                self.buckets["tokens"].give(reserved_tokens(request) - used)
+
+    def headers(self) -> dict[str, str]:
+        with self._lock:
+            headers = {}
+            for name, bucket in self.buckets.items():
+                headers[f"x-ratelimit-limit-{name}"] = str(int(bucket.capacity))
+                headers[f"x-ratelimit-remaining-{name}"] = str(max(0, int(bucket.level())))
+                headers[f"x-ratelimit-reset-{name}"] = duration(bucket.full_in())
+            return headers
+
+
+def limited_headers(wait: float) -> dict[str, str]:
+    return {"retry-after-ms": str(math.ceil(wait * 1000)), "retry-after": str(math.ceil(wait))}
 
 
 class _Server(ThreadingHTTPServer):
@@ -222,6 +309,12 @@ class StubServer:
         self.served: Counter[str] = Counter()
         self.arrivals: list[float] = []
         self.requests: list[dict[str, Any]] = []
+        self.limiter = RateLimiter(self.config.limits) if self.config.limits else None
+        # What the answers were worth: tokens (prompt + completion) of every 200, and the
+        # first request's arrival and the last answer's time (monotonic).
+        self.tokens_served = 0
+        self.first_arrival: float | None = None
+        self.last_answer = 0.0
         self._script = list(self.config.script)
         self._rng = random.Random(self.config.seed)
         self._lock = threading.Lock()
@@ -254,6 +347,42 @@ class StubServer:
             self.served["ok"] += 1
             return "ok"
 
+    def admit(self, request: dict[str, Any]) -> float:
+        """0 when the request is within the rate limits (and charged for), else the
+        seconds until it would be."""
+        with self._lock:
+            if self.first_arrival is None:
+                self.first_arrival = time.monotonic()
+        wait = self.limiter.admit(request) if self.limiter is not None else 0.0
+        if wait > 0:
+            with self._lock:
+                self.served["limited"] += 1
+        return wait
+
+    def settle(self, request: dict[str, Any], answered: dict[str, Any] | None) -> None:
+        """A request is done: `answered` (a 200's body) is what it was worth; None for
+        a fault, which used nothing."""
+        usage = answered["usage"] if answered else {}
+        used = usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0)
+        if answered is not None:
+            with self._lock:
+                self.tokens_served += used
+                self.last_answer = time.monotonic()
+        if self.limiter is not None:
+            self.limiter.settle(request, used)
+
+    def rate_headers(self) -> dict[str, str]:
+        return self.limiter.headers() if self.limiter is not None else {}
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            start = self.first_arrival or self.last_answer
+            return {
+                "served": dict(self.served),
+                "tokens_served": self.tokens_served,
+                "seconds": max(0.0, self.last_answer - start),
+            }
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
 
@@ -268,6 +397,9 @@ class StubServer:
                 pass
 
             def do_GET(self) -> None:
+                if self.path == "/stub/stats":
+                    self._send(200, stub.stats(), {})
+                    return
                 parts = self.path.rstrip("/").split("/")  # /v1/batches/<id>, /v1/files/<id>/content
                 with stub._lock:
                     if parts[2:3] == ["batches"]:
@@ -284,22 +416,33 @@ class StubServer:
                         self._send(200, self._batch_post(body), {})
                     return
                 request = json.loads(body)
+                wait = stub.admit(request)
+                if wait > 0:
+                    headers = {**stub.rate_headers(), **limited_headers(wait)}
+                    self._send(429, rate_limit_error(wait), headers)
+                    return
                 time.sleep(stub.config.latency)
                 fault = stub.outcome(request)
+                if fault in ("hang", "drop", "429", "500", "503"):
+                    stub.settle(request, None)
+                    self._fail(fault)
+                    return
+                answered = answer(request, valid=fault != "invalid")
+                stub.settle(request, answered)
+                body = json.dumps(answered).encode()
+                body = body[: len(body) // 2] if fault == "truncated" else body
+                self._send_bytes(200, body, stub.rate_headers())
+
+            def _fail(self, fault: str) -> None:
                 if fault in ("hang", "drop"):
                     if fault == "hang":
                         time.sleep(stub.config.hang)
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                if fault in ("429", "500", "503"):
-                    headers = (
-                        {"Retry-After": str(stub.config.retry_after)} if fault == "429" else {}
-                    )
-                    self._send(int(fault), {"error": {"message": f"stub fault {fault}"}}, headers)
-                    return
-                body = json.dumps(answer(request, valid=fault != "invalid")).encode()
-                self._send_bytes(200, body[: len(body) // 2] if fault == "truncated" else body)
+                headers = {"Retry-After": str(stub.config.retry_after)} if fault == "429" else {}
+                error = {"error": {"message": f"stub fault {fault}"}}
+                self._send(int(fault), error, {**stub.rate_headers(), **headers})
 
             def _batch_post(self, body: bytes) -> dict[str, Any]:
                 if self.path.endswith("/files"):
@@ -325,11 +468,23 @@ class StubServer:
         return Handler
 
 
+def rate_limit_error(wait: float) -> dict[str, Any]:
+    """OpenAI's body for a 429 past a rate limit."""
+    message = f"Rate limit reached. Please try again in {duration(wait)}."
+    return {"error": {"message": message, "type": "requests", "code": "rate_limit_exceeded"}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--rpm", type=int, default=0, help="requests per window (0: none)")
+    parser.add_argument("--tpm", type=int, default=0, help="tokens per window (0: none)")
+    parser.add_argument(
+        "--window-seconds", type=float, default=60.0, help="the limits' window (a minute)"
+    )
     args = parser.parse_args()
-    with StubServer(StubConfig(latency=args.latency)) as stub:
+    limits = RateLimits(args.rpm, args.tpm, args.window_seconds) if args.rpm or args.tpm else None
+    with StubServer(StubConfig(latency=args.latency, limits=limits)) as stub:
         print(stub.url, flush=True)
         threading.Event().wait()
 

@@ -9,7 +9,7 @@ an article, a key or a URL.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 CACHE_LOOKUPS = Counter(
     "summarizer_cache_lookups",
@@ -40,6 +40,29 @@ RETRIES = Counter(
     "summarizer_provider_retries",
     "Calls sent again after a transient transport failure (rate limit, server error, "
     "timeout, dropped connection)",
+    ["provider"],
+)
+RATE_LIMITED = Counter(
+    "summarizer_rate_limited",
+    "Answers of HTTP 429 (rate limited) from the provider's endpoint, each attempt counted",
+    ["provider"],
+)
+PACING_WAITS = Counter(
+    "summarizer_pacing_waits",
+    "Calls the pacer held back before sending, by what they waited for: a slot (the "
+    "adaptive concurrency was taken) or budget (the rate-limit window had too few requests "
+    "or tokens left)",
+    ["provider", "reason"],
+)
+PACING_WAIT_SECONDS = Counter(
+    "summarizer_pacing_wait_seconds",
+    "Seconds calls spent held back by the pacer, slots and budget together",
+    ["provider"],
+)
+PACING_CONCURRENCY = Gauge(
+    "summarizer_pacing_concurrency",
+    "Calls the pacer lets in flight at once now: its adaptive limit (halved on a 429, "
+    "grown by one per round of answers while the limits leave room)",
     ["provider"],
 )
 TOKENS = Counter(

@@ -121,6 +121,36 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=4, description="Transport attempts per model call")
     max_backoff: float = Field(default=30.0, description="Longest wait between attempts (s)")
     timeout: float = Field(default=120.0, description="Seconds before a model call times out")
+    rate_pacing: bool = Field(
+        default=True,
+        description="Pace the openai provider's calls to the endpoint's rate limits (learnt "
+        "from its x-ratelimit headers, or pre-set below); false: send at the callers' "
+        "concurrency and only retry 429s",
+    )
+    rate_rpm: int | None = Field(
+        default=None,
+        ge=1,
+        description="Requests per window the endpoint allows, known before the first answer; "
+        "unset: learnt from its headers",
+    )
+    rate_tpm: int | None = Field(
+        default=None,
+        ge=1,
+        description="Tokens (prompt + max_tokens) per window the endpoint allows, known "
+        "before the first answer; unset: learnt from its headers. The dry run's time "
+        "estimate reads it too",
+    )
+    rate_window: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds over which the endpoint's limits refill (OpenAI's: a minute)",
+    )
+    rate_max_concurrency: int = Field(
+        default=256,
+        ge=1,
+        description="Most calls in flight at once to one endpoint and model, across the "
+        "process; pacing adapts below it, never above",
+    )
     temperature: float = 0.0
     max_tokens: int | None = Field(
         default=None,
@@ -134,12 +164,6 @@ class Settings(BaseSettings):
         description="Prices over the packaged table (providers/prices.toml), as JSON: "
         '`{"provider/model" or "provider": {"input": USD, "cached_input": USD, "output": USD}}`, '
         "USD per million tokens",
-    )
-    rate_tpm: int | None = Field(
-        default=None,
-        ge=1,
-        description="Tokens per minute the provider allows (prompt and answer); the dry run's "
-        "time estimate; unset: unknown",
     )
 
 

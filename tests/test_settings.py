@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from summarizer.settings import Settings, env_name
 
@@ -25,3 +26,33 @@ def test_empty_values_from_a_copied_env_example_are_ignored(
     monkeypatch.setenv("SUMMARIZER_MAX_CHARS", "")
     settings = Settings()
     assert settings.provider is None and settings.max_chars == 100_000
+
+
+def test_rate_limits_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_RATE_TPM", "300000")
+    monkeypatch.setenv("SUMMARIZER_RATE_RPM", "500")
+    monkeypatch.setenv("SUMMARIZER_RATE_WINDOW", "10")
+    monkeypatch.setenv("SUMMARIZER_RATE_PACING", "false")
+    settings = Settings()
+    assert (settings.rate_tpm, settings.rate_rpm, settings.rate_window) == (300_000, 500, 10)
+    assert settings.rate_pacing is False and settings.rate_max_concurrency == 256
+    monkeypatch.delenv("SUMMARIZER_RATE_TPM")
+    assert Settings().rate_tpm is None  # unset: learnt from the endpoint's headers
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SUMMARIZER_RATE_TPM", "0"),
+        ("SUMMARIZER_RATE_RPM", "-1"),
+        ("SUMMARIZER_RATE_WINDOW", "0"),
+        ("SUMMARIZER_RATE_MAX_CONCURRENCY", "0"),
+        ("SUMMARIZER_RATE_TPM", "many"),
+    ],
+)
+def test_rate_limits_that_cannot_be_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=name.removeprefix("SUMMARIZER_").lower()):
+        Settings()

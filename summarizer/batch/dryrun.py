@@ -25,7 +25,8 @@ class RunEstimate:
     max_tokens: int
     concurrency: int
     batch_api: bool
-    rate_tpm: int | None
+    rate_tpm: int | None  # tokens per window of rate_window seconds
+    rate_window: float
     method: str  # how the prompt tokens were counted
     pricing: Pricing | None
     articles: int = 0
@@ -79,11 +80,12 @@ class RunEstimate:
                 f"time: unknown rate (set {env_name('rate_tpm')}): {self.tokens.calls:,} "
                 f"calls, {self.concurrency} articles at a time"
             )
-        expected = (self.tokens.input + self.tokens.output) / self.rate_tpm
-        most = (self.tokens.input + self.tokens.output_most) / self.rate_tpm
+        per_minute = self.rate_tpm * 60 / self.rate_window
+        expected = (self.tokens.input + self.tokens.output) / per_minute
+        most = (self.tokens.input + self.tokens.output_most) / per_minute
         return (
             f"time: {minutes(expected)} expected, {minutes(most)} at most, at "
-            f"{self.rate_tpm:,} tokens a minute ({env_name('rate_tpm')})"
+            f"{per_minute:,.0f} tokens a minute ({env_name('rate_tpm')})"
         )
 
 
@@ -114,6 +116,7 @@ def estimate_run(
         concurrency=concurrency,
         batch_api=batch_api,
         rate_tpm=settings.rate_tpm,
+        rate_window=settings.rate_window,
         method=estimator.counter.method,
         pricing=estimator.pricing,
         articles=0,

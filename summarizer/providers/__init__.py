@@ -54,6 +54,9 @@ class LazyProvider:
 
     def get(self) -> Provider:
         """The handler, built once; a ConfigError says what the configuration lacks."""
+        built = self._built
+        if built is not None:  # every call after the first: no lock for 64 threads to share
+            return built
         with self._lock:
             if self._built is None:
                 require_usable(self._settings)

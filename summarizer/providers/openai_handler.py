@@ -1,5 +1,6 @@
 """The `openai` provider: any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama,
-llama.cpp server) through the `openai` SDK, with transport retries by tenacity."""
+llama.cpp server) through the `openai` SDK, with transport retries by tenacity and each
+attempt paced to the endpoint's rate limits (`pacing.py`)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from tenacity import (
 )
 
 from summarizer.core import ConfigError, ContextExceeded, ProviderError, ProviderTimeout
-from summarizer.metrics import RETRIES
+from summarizer.metrics import RATE_LIMITED, RETRIES
 from summarizer.providers.base import BatchState
+from summarizer.providers.pacing import Pacer, PacingConfig, shared_pacer
 from summarizer.settings import Settings
 
 _RETRYABLE_STATUS = {408, 409, 429}
@@ -89,6 +91,15 @@ def to_provider_error(exc: Exception, endpoint: str) -> ProviderError:
     return ProviderError(f"could not reach the model endpoint: {exc}", where)
 
 
+def used_tokens(completion: Any) -> int | None:
+    """Prompt plus completion tokens, as the answer reports them (None: it does not; the
+    SDK does not validate an answer, so a server may leave either out)."""
+    usage = getattr(completion, "usage", None)
+    prompt = getattr(usage, "prompt_tokens", None)
+    answer = getattr(usage, "completion_tokens", None)
+    return prompt + answer if isinstance(prompt, int) and isinstance(answer, int) else None
+
+
 def shown(url: httpx2.URL) -> str:
     """A base URL as an error may show it: without credentials or a query."""
     return str(url.copy_with(username=None, password=None, query=None))
@@ -122,9 +133,42 @@ class OpenAIProvider:
             before_sleep=count_retry,
             reraise=True,
         )
+        # One pacer per endpoint and model in the process: every provider built for them
+        # (a batch's, the API's) shares its budgets and its slots.
+        self._pacer: Pacer | None = (
+            shared_pacer(
+                self.name, shown(self._client.base_url), self.model, PacingConfig.of(settings)
+            )
+            if settings.rate_pacing
+            else None
+        )
 
     def create(self, **request: Any) -> Any:
-        return self._call(self._client.chat.completions.create, model=self.model, **request)
+        return self._call(self._attempt, **request)
+
+    def _attempt(self, **request: Any) -> Any:
+        """One attempt, let through by the pacer when pacing is on."""
+        if self._pacer is None:
+            return self._post(request).parse()
+        with self._pacer.call(request) as call:
+            try:
+                raw = self._post(request)
+            except openai.APIStatusError as exc:
+                call.refused(exc.response.headers, limited=exc.status_code == 429)
+                raise
+            completion = raw.parse()
+            call.answered(raw.headers, used_tokens(completion))
+            return completion
+
+    def _post(self, request: dict[str, Any]) -> Any:
+        """The raw HTTP answer, whose headers carry the rate limits; 429s are counted."""
+        try:
+            return self._client.chat.completions.with_raw_response.create(
+                model=self.model, **request
+            )
+        except openai.RateLimitError:
+            RATE_LIMITED.labels(self.name).inc()
+            raise
 
     def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:

@@ -185,3 +185,15 @@ def test_a_connection_error_names_the_endpoint_it_tried_without_credentials() ->
         "(tried http://models.internal:8080/v1/)"
     )
     assert caught.value.public_message == "could not reach the model endpoint: Connection error."
+
+
+def test_the_tokens_an_answer_used_are_read_only_where_it_reports_them() -> None:
+    from openai.types.chat import ChatCompletion
+
+    from summarizer.providers.openai_handler import used_tokens
+
+    answer = completion(DraftRecord(summary="-", actors=[], locations=[], events=[], threats=[]))
+    assert used_tokens(ChatCompletion.model_validate(answer)) == 10
+    assert used_tokens(ChatCompletion.construct(**{**answer, "usage": None})) is None
+    partial = ChatCompletion.construct(**{**answer, "usage": {"prompt_tokens": 7}})
+    assert used_tokens(partial) is None  # the SDK does not validate what a server sends
