@@ -2,6 +2,7 @@
 
 - `types`: labels, the strict base model, generation and chunking parameters;
 - `contract`: the output record (version 1);
+- `corpus`: the corpus of many records (canonical actors, the threat ledger);
 - `draft`: the schema the model answers in (its descriptions are prompt text);
 - `request`: an article as a caller submits it;
 - `errors`: every error the CLI and API turn into a clear message.
@@ -22,6 +23,15 @@ from summarizer.core.contract import (
     Threat,
     Usage,
     When,
+)
+from summarizer.core.corpus import (
+    ActorRef,
+    CanonicalActor,
+    Corpus,
+    LedgerEntry,
+    Mention,
+    Merge,
+    Report,
 )
 from summarizer.core.draft import (
     DraftActor,
@@ -63,13 +73,16 @@ __all__ = [
     "SCHEMA_VERSION",
     "ActionType",
     "Actor",
+    "ActorRef",
     "ActorType",
     "AnswerCutOff",
     "ArticleMeta",
     "ArticleRequest",
+    "CanonicalActor",
     "ChunkPlan",
     "ConfigError",
     "ContextExceeded",
+    "Corpus",
     "CountryCode",
     "DraftActor",
     "DraftEvent",
@@ -84,7 +97,10 @@ __all__ = [
     "InputError",
     "InputTooLarge",
     "IsoDate",
+    "LedgerEntry",
     "Location",
+    "Mention",
+    "Merge",
     "Precision",
     "Price",
     "Provenance",
@@ -93,6 +109,7 @@ __all__ = [
     "ProviderTimeout",
     "ReadArticle",
     "RecordingMissing",
+    "Report",
     "Strict",
     "SummarizerError",
     "SummaryRecord",

@@ -34,9 +34,8 @@ from typing import TypeVar
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from summarizer.core import Actor, ActorType, CountryCode
+from summarizer.core import Actor, ActorType, CanonicalActor, CountryCode, Mention, Merge
 from summarizer.corpus.aliases import UserAliases
-from summarizer.corpus.model import CanonicalActor, Mention, Merge
 from summarizer.corpus.variants import (
     core_name,
     middle_names_dropped,

@@ -9,11 +9,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.core import InputError, SummaryRecord, Threat
+from summarizer.core import ActorRef, CanonicalActor, Corpus, InputError, SummaryRecord, Threat
 from summarizer.corpus.actors import ActorMention, cluster_actors
 from summarizer.corpus.aliases import UserAliases, load_aliases
 from summarizer.corpus.ledger import Occasion, Party, Sighting, build_ledger
-from summarizer.corpus.model import ActorRef, CanonicalActor, Corpus
 from summarizer.extract import NameMatcher
 from summarizer.io import check_results, iter_results
 

@@ -29,9 +29,8 @@ from typing import IO, get_args
 import duckdb
 
 from summarizer.choices import ExportFormat
-from summarizer.core import InputError, SummaryRecord
+from summarizer.core import Corpus, InputError, SummaryRecord
 from summarizer.corpus.build import build_corpus
-from summarizer.corpus.model import Corpus
 from summarizer.corpus.tables import CORPUS_TABLES, NAMES, Columns, CorpusIds, Row, corpus_rows
 from summarizer.io import ErrorLine, ResultLine, check_results, iter_results, line_id
 

@@ -29,8 +29,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from summarizer.core import Threat, When
-from summarizer.corpus.model import ActorRef, LedgerEntry, Report
+from summarizer.core import ActorRef, LedgerEntry, Report, Threat, When
 from summarizer.corpus.wording import alike, content_words
 from summarizer.extract import normalize_name
 

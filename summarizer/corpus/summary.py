@@ -9,8 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from summarizer.core import InputError
-from summarizer.corpus.model import Corpus
+from summarizer.core import Corpus, InputError
 from summarizer.record import write_atomic
 
 SHOWN = 10  # rows of each table

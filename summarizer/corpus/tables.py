@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from summarizer.corpus.model import Corpus, Mention
+from summarizer.core import Corpus, Mention
 
 Columns = dict[str, str]  # column name -> DuckDB type
 Row = dict[str, Any]

@@ -1,11 +1,16 @@
 """The server says at start-up what answers cache misses and whether it can; one whose
-provider cannot still starts, serves cache hits and answers misses with a 503 saying why."""
+provider cannot still starts, serves cache hits and answers misses with a 503 saying why.
+Its start-up leaves the corpus package (scipy, duckdb) to the first export or ledger."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,3 +94,26 @@ def test_with_no_provider_usable_the_server_starts_serves_hits_and_names_the_way
         assert error["message"].startswith("no provider can run here: local needs ")
     ((level, line),) = said(lines)
     assert level == "WARNING" and f"not usable: {error['message']} (cache hits" in line
+
+
+# Builds the app as `summarizer serve` does and documents it, in a process of its own (this
+# one has imported what other tests needed).
+BUILT = """
+import json, sys
+from summarizer.serve import create_app
+create_app().openapi()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_building_the_app_imports_no_corpus_package(tmp_path: Path) -> None:
+    """The ledger route's answer, `Corpus`, is core's: the corpus package and what it
+    pulls in (scipy, duckdb) wait for the first export or ledger."""
+    env = {**os.environ, "SUMMARIZER_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILT], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout)
+    assert not [m for m in loaded if m.partition(".")[0] in ("scipy", "duckdb")]
+    assert not [m for m in loaded if m == "summarizer.corpus" or m.startswith("summarizer.corpus.")]

@@ -18,8 +18,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, model_validator
 from starlette.background import BackgroundTask
 
-from summarizer import corpus as corpora
-from summarizer.core import ArticleRequest, SummarizerError, SummaryRecord
+from summarizer.core import ArticleRequest, Corpus, SummarizerError, SummaryRecord
 from summarizer.io import iter_results
 from summarizer.serve.deps import JobsDep, SummarizerDep, json_body
 from summarizer.serve.errors import ApiError, error_responses
@@ -149,14 +148,18 @@ def batch_export(
     )
 
 
-def batch_ledger(job_id: str, jobs: JobsDep, partial: Partial = False) -> corpora.Corpus:
+def batch_ledger(job_id: str, jobs: JobsDep, partial: Partial = False) -> Corpus:
     """The job's corpus as `summarizer corpus` writes it: the canonical actors and the
     threat ledger of its records (its error lines are passed over). A job not done is 409
     `job_not_done`, unless `partial=true` asks for the articles done so far."""
+    # The corpus package (scipy, duckdb, ...) is imported by the first export or ledger,
+    # not at the app's start: its model, the answer's, is core's.
+    from summarizer.corpus import build_corpus
+
     results = _exportable(jobs, job_id, partial)
     with _failing_as(results, "the corpus could not be built"):
         records = (line for line in iter_results(results) if isinstance(line, SummaryRecord))
-        return corpora.build_corpus(records)
+        return build_corpus(records)
 
 
 def _exportable(jobs: JobStore, job_id: str, partial: bool) -> Path:
@@ -192,9 +195,11 @@ def _failing_as(results: Path, message: str) -> Iterator[None]:
 
 def _zip_tables(results: Path, work: Path, fmt: TableFormat, name: str) -> Path:
     """The tables of `results` written in `work` as `fmt`, zipped into `work / name`."""
+    from summarizer.corpus import export_results  # at the first export (see batch_ledger)
+
     tables = work / "tables"
     with _failing_as(results, "the tables could not be written"):
-        corpora.export_results(results, tables, fmt)
+        export_results(results, tables, fmt)
     archive = work / name
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for table in sorted(tables.iterdir()):

@@ -1,6 +1,7 @@
 """The corpus's types: canonical actors (the actor entries of many records that denote one
 actor, with how each was joined) and the threat ledger (one entry per threat, with every
-article that reports it). `summarizer corpus` writes a `Corpus` as JSON."""
+article that reports it). `summarizer corpus` writes a `Corpus` as JSON, and the API's
+`GET /v1/batches/{id}/ledger` answers one; `summarizer.corpus` builds them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from summarizer.core import ActionType, ActorType, CountryCode, Strict
+from summarizer.core.types import ActionType, ActorType, CountryCode, Strict
 
 
 class Mention(Strict):
