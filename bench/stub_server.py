@@ -21,7 +21,8 @@ completion. Every answer, 429s included, carries `x-ratelimit-limit-*`,
 `GET /stub/stats` says what it served.
 
 Run alone for benchmarks: `python -m bench.stub_server --latency 0.2` prints its base URL;
-`--rpm N --tpm N --window-seconds S` sets limits of N per S seconds.
+`--rpm N --tpm N --window-seconds S` sets limits of N per S seconds; `--recordings DIR`
+(repeatable) answers the requests recorded in a recording set with their recorded responses.
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from summarizer.providers.bucket import TokenBucket
 from summarizer.providers.deferred import message_for
+from summarizer.record import load_recordings, request_hash
 
 FAULTS = ("429", "500", "503", "hang", "drop", "truncated", "invalid")
 _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.DOTALL)
@@ -67,6 +70,18 @@ class StubConfig:
     script: list[str] = field(default_factory=list)  # forced outcomes of the first requests
     batch: BatchFaults = field(default_factory=lambda: BatchFaults())
     limits: RateLimits | None = None
+    # Recorded responses by request hash (the request without its model): the answers to
+    # those requests, instead of the draft.
+    recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def recorded_responses(directories: list[Path]) -> dict[str, dict[str, Any]]:
+    """The responses of the recording sets in `directories`, by request hash."""
+    return {
+        key: recording.response
+        for directory in directories
+        for key, recording in load_recordings(directory).items()
+    }
 
 
 @dataclass
@@ -427,7 +442,10 @@ class StubServer:
                     stub.settle(request, None)
                     self._fail(fault)
                     return
-                answered = answer(request, valid=fault != "invalid")
+                recorded = stub.config.recorded.get(
+                    request_hash({k: v for k, v in request.items() if k != "model"})
+                )
+                answered = recorded or answer(request, valid=fault != "invalid")
                 stub.settle(request, answered)
                 body = json.dumps(answered).encode()
                 body = body[: len(body) // 2] if fault == "truncated" else body
@@ -482,9 +500,17 @@ def main() -> None:
     parser.add_argument(
         "--window-seconds", type=float, default=60.0, help="the limits' window (a minute)"
     )
+    parser.add_argument(
+        "--recordings",
+        type=Path,
+        action="append",
+        default=[],
+        help="a recording set whose requests get their recorded responses (repeatable)",
+    )
     args = parser.parse_args()
     limits = RateLimits(args.rpm, args.tpm, args.window_seconds) if args.rpm or args.tpm else None
-    with StubServer(StubConfig(latency=args.latency, limits=limits)) as stub:
+    recorded = recorded_responses(args.recordings)
+    with StubServer(StubConfig(latency=args.latency, limits=limits, recorded=recorded)) as stub:
         print(stub.url, flush=True)
         threading.Event().wait()
 
