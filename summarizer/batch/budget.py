@@ -1,48 +1,55 @@
 """`summarizer batch --max-cost USD`: no article is started once what the run has spent
 (the costs of the records it made, from their usage) plus what the articles in flight may
 cost would pass the budget. Every started article finishes; from then on, none starts,
-and the rest stay out of the results file for a rerun to do."""
+and the rest stay out of the results for a rerun to do.
+
+The budget keeps the run's account in USD, by article id: the engine that runs an article
+estimates it (`Estimator.most`, with its own summarizer) and reads what its line cost
+(`spent`). The in-process engine holds one `Budget`; with Ray it is one actor of the run,
+which every worker asks (`ray_engine.SharedBudget`)."""
 
 from __future__ import annotations
 
 import threading
 
-from summarizer.batch.estimate import Estimator
-from summarizer.batch.inputs import BatchItem
 from summarizer.io import ErrorLine, ResultLine
 
 
 class Budget:
     """Admits articles while the spend and the most the articles in flight may cost (their
-    estimate at max_tokens a call) stay within `limit` USD. An article that failed counts
-    at that estimate (its calls' usage is lost with it); one from the cache costs nothing."""
+    estimate at max_tokens a call) stay within `limit` USD."""
 
-    def __init__(self, limit: float, estimator: Estimator) -> None:
+    def __init__(self, limit: float) -> None:
         self.limit = limit
-        self.estimator = estimator
         self.spent = 0.0
         self.stopped = False
         self.refused = 0  # articles not started
         self._in_flight: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def start(self, item: BatchItem) -> bool:
-        """Whether `item` may start; once one may not, none may."""
-        estimate = self.estimator.most(item)
+    def start(self, article_id: str, most: float) -> bool:
+        """Whether the article may start, `most` USD at most; once one may not, none may."""
         with self._lock:
-            planned = self.spent + sum(self._in_flight.values()) + estimate
+            planned = self.spent + sum(self._in_flight.values()) + most
             self.stopped = self.stopped or planned > self.limit
             if self.stopped:
                 self.refused += 1
             else:
-                self._in_flight[item.id] = estimate
+                self._in_flight[article_id] = most
             return not self.stopped
 
-    def finish(self, item: BatchItem, line: ResultLine) -> None:
-        """A started article's line is made: its cost is now known."""
+    def finish(self, article_id: str, cost: float | None) -> None:
+        """A started article's line is made: it cost `cost` (`spent`), or, unknown, its
+        estimate."""
         with self._lock:
-            estimate = self._in_flight.pop(item.id)
-            if isinstance(line, ErrorLine):
-                self.spent += estimate
-            elif not line.provenance.cached:
-                self.spent += line.provenance.cost_usd or 0.0
+            most = self._in_flight.pop(article_id)
+            self.spent += most if cost is None else cost
+
+
+def spent(line: ResultLine) -> float | None:
+    """What an article's line cost: unknown (None) for an error line, its calls' usage
+    being lost with it; nothing for a record from the cache."""
+    if isinstance(line, ErrorLine):
+        return None
+    provenance = line.provenance
+    return 0.0 if provenance.cached else provenance.cost_usd or 0.0

@@ -16,7 +16,8 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from summarizer.batch.budget import Budget
+from summarizer.batch.budget import Budget, spent
+from summarizer.batch.estimate import Estimator
 from summarizer.batch.inputs import BatchItem
 from summarizer.core import InputError
 from summarizer.extract import Summarizer, build_article
@@ -89,13 +90,17 @@ def run_batch(
     started = time.perf_counter()
     stats = BatchStats()
     lock = threading.Lock()
+    estimator = None if budget is None else Estimator(summarizer, use_cache=use_cache)
 
     def one(item: BatchItem) -> None:
-        if budget is not None and not budget.start(item):
+        admitted = (
+            budget is None or estimator is None or budget.start(item.id, estimator.most(item))
+        )
+        if not admitted:  # left undone
             return
         line = summarize_item(summarizer, item, use_cache)
         if budget is not None:
-            budget.finish(item, line)
+            budget.finish(item.id, spent(line))
         results.append(line)
         with lock:
             stats.count(line)
@@ -107,6 +112,7 @@ def run_batch(
         for item in to_run(items, results.ids(), stats):
             window.submit(one, item)
     window.raise_failure()
+    stats.undone = budget.refused if budget is not None else 0
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -14,7 +14,6 @@ from summarizer.batch.batch_api import batch_provider, run_batch_api
 from summarizer.batch.budget import Budget
 from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
-from summarizer.batch.estimate import Estimator
 from summarizer.batch.fields import Fields
 from summarizer.batch.inputs import BatchInputs, read_inputs
 from summarizer.batch.ray_engine import check_out, require_ray, run_ray
@@ -53,10 +52,10 @@ class BatchOptions:
             )
         if self.address is not None and self.engine != "ray":
             raise InputError("--ray-address needs --engine ray")
-        if self.max_cost is not None and (self.via, self.engine) != ("sync", "local"):
+        if self.max_cost is not None and self.via == "batch-api":
             raise InputError(
-                "--max-cost runs with --via sync and --engine local: the articles are started "
-                "one by one in this process"
+                "--max-cost runs with --via sync: a Batch API is handed the articles together, "
+                "and what they cost is known only once it has answered them all"
             )
 
 
@@ -135,6 +134,7 @@ def run(
             address=options.address,
             use_cache=options.use_cache,
             retry_failed=options.retry_failed,
+            max_cost=options.max_cost,
             on_done=on_done,
         )
         return stats, None
@@ -153,10 +153,6 @@ def run(
                 on_state=on_state,
                 on_done=on_done,
             )
-        budget = None
-        if options.max_cost is not None:
-            estimator = Estimator(summarizer, use_cache=options.use_cache)
-            budget = Budget(options.max_cost, estimator)
         stats = run_batch(
             summarizer,
             inputs,
@@ -164,10 +160,8 @@ def run(
             concurrency=options.concurrency,
             use_cache=options.use_cache,
             on_done=on_done,
-            budget=budget,
+            budget=None if options.max_cost is None else Budget(options.max_cost),
         )
-        if budget is not None:
-            stats.undone = budget.refused
         return stats, None
     finally:
         results.close()

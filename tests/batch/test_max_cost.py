@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.batch import BatchItem, BatchStats, item_for, run
-from summarizer.batch.budget import Budget
+from summarizer.batch.budget import Budget, spent
 from summarizer.batch.estimate import Estimator
 from summarizer.core import ArticleRequest, DraftRecord, Price, ProviderError
 from summarizer.extract import build_article
@@ -75,24 +75,27 @@ def test_the_budget_stops_new_articles_and_a_rerun_does_the_rest(
 def test_what_is_in_flight_counts_at_its_most_and_a_failure_at_its_estimate(
     priced: Settings, draft_000: DraftRecord
 ) -> None:
-    summarizer = summarizer_for(priced, draft_000)
-    budget = Budget(2.5, Estimator(summarizer, use_cache=False))
+    estimator = Estimator(summarizer_for(priced, draft_000), use_cache=False)
+    budget = Budget(2.5)
     first, second, third, fourth = articles(4)
-    assert budget.start(first) and budget.start(second)  # 1.0 + 1.0 in flight
-    assert not budget.start(third)  # 3.0 would pass 2.5
-    budget.finish(first, error_line(first.id, ProviderError("HTTP 500")))
+    assert estimator.most(first) == pytest.approx(1.0)  # one call of at most 100 tokens
+    assert budget.start(first.id, 1.0) and budget.start(second.id, 1.0)  # 2.0 in flight
+    assert not budget.start(third.id, 1.0)  # 3.0 would pass 2.5
+    failed = error_line(first.id, ProviderError("HTTP 500"))
+    assert spent(failed) is None
+    budget.finish(first.id, spent(failed))
     assert budget.spent == pytest.approx(1.0)  # its calls' usage is lost: the estimate
-    assert not budget.start(fourth)  # stopped: no article starts again in this run
+    assert not budget.start(fourth.id, 0.0)  # stopped: no article starts again in this run
     assert budget.refused == 2
 
 
 def test_a_record_counts_at_its_usage(priced: Settings, draft_000: DraftRecord) -> None:
     summarizer = summarizer_for(priced, draft_000)
-    budget = Budget(10.0, Estimator(summarizer, use_cache=False))
+    budget = Budget(10.0)
     (item,) = articles(1)
-    assert budget.start(item) and item.request is not None
+    assert budget.start(item.id, 1.0) and item.request is not None
     record = summarizer.summarize(build_article(item.request, 100_000), use_cache=False)
-    budget.finish(item, record)
+    budget.finish(item.id, spent(record))
     assert budget.spent == pytest.approx(0.5) == record.provenance.cost_usd
 
 
@@ -129,14 +132,12 @@ def test_the_command_says_how_many_are_left_and_exits_3(tmp_path: Path, toy_prov
     assert len(ids) == len(set(ids)) == 5
 
 
-def test_a_budget_needs_a_price_and_the_local_sync_engine(
-    tmp_path: Path, toy_provider: None
-) -> None:
+def test_a_budget_needs_a_price_and_the_sync_calls(tmp_path: Path, toy_provider: None) -> None:
     out = tmp_path / "out.jsonl"
     args = ["batch", str(CORPUS), "--out", str(out), "--max-cost", "1"]
     code, _, stderr = cli(*args, "--provider", "toy")
     assert code == 2 and not out.exists()
     one_line_error(stderr, "--max-cost needs a price for toy/toy-1: add it to SUMMARIZER_PRICES")
-    code, _, stderr = cli(*args, "--provider", "replay", "--engine", "ray")
+    code, _, stderr = cli(*args, "--provider", "replay", "--via", "batch-api")
     assert code == 2 and not out.exists()
-    one_line_error(stderr, "--max-cost runs with --via sync and --engine local")
+    one_line_error(stderr, "--max-cost runs with --via sync: a Batch API is handed")

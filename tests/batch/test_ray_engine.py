@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from summarizer.cli import app
 from summarizer.io import iter_results, line_id
 from tests.cli.invoke import one_line_error
 from tests.conftest import CORPUS
+from tests.paths import SEED
 
 pytest.importorskip("ray", reason="the ray extra is not installed")
 pa = pytest.importorskip("pyarrow")
@@ -111,6 +113,39 @@ def test_ray_reads_tables_by_the_columns_given(corpus: Path, tmp_path: Path) -> 
         entry["article"].pop("source")  # type: ignore[attr-defined]
     assert read == expected
     assert sources["002"] == f"{table}:3" and sources["003"] == f"{tmp_path / 'rest.parquet'}:1"
+
+
+# The demo model's recordings report their usage: replayed at gpt-4o-mini's prices, the
+# five corpus articles cost $0.0114 in all, each at most $0.0033 to $0.0066 (one or two
+# calls of max_tokens 4096). A budget of $0.01 starts the first, whichever it is, and
+# never the fifth: the other four spend at least $0.0082 of it, the fifth may cost $0.0032
+# more than it does.
+PRICED = {
+    "SUMMARIZER_RECORDINGS_DIR": str(SEED / "recordings" / "smollm2-135m-instruct-q4-1"),
+    "SUMMARIZER_CHUNK_CHARS": "3972",
+    "SUMMARIZER_MAX_TOKENS": "4096",
+    "SUMMARIZER_PRICES": '{"replay": {"input": 0.15, "cached_input": 0.075, "output": 0.6}}',
+}
+
+
+def test_ray_starts_no_article_past_the_budget_and_a_rerun_does_the_rest(tmp_path: Path) -> None:
+    """One worker, one article at a time, one budget for the run: the articles it did not
+    start have no line, the command says how many and exits 3, as the local engine does."""
+    out = tmp_path / "ray"
+    args = ["batch", str(CORPUS), "--out", str(out), "--provider", "replay", "--no-cache"]
+    args += ["--engine", "ray", "--ray-workers", "1", "--concurrency", "1"]
+    first = CliRunner().invoke(app, [*args, "--max-cost", "0.01"], env=PRICED)
+    assert first.exit_code == 3, first.stderr
+    done = lines(out)
+    assert 0 < done < 5 and len(entries(out)) == done
+    left = f"{5 - done} article{'' if done == 4 else 's'}"
+    assert f"--max-cost $0.0100 reached: {left} left undone; rerun" in first.stderr
+    spent = re.search(r"; cost \$([\d.]+);", first.stderr)
+    assert spent is not None and 0 < float(spent[1]) <= 0.01
+    again = CliRunner().invoke(app, [*args, "--max-cost", "0.1"], env=PRICED)
+    assert again.exit_code == 0, again.stderr
+    assert f"{5 - done} ok, 0 failed, 0 cached, {done} already done" in again.stderr
+    assert lines(out) == 5 and sorted(entries(out)) == ["000", "001", "002", "003", "004"]
 
 
 def test_ray_writes_a_directory_and_the_local_engine_a_file(corpus: Path, tmp_path: Path) -> None:
