@@ -14,6 +14,7 @@ import pytest
 from summarizer.batch import BatchItem, BatchStats, item_for, run
 from summarizer.batch.budget import Budget, spent
 from summarizer.batch.estimate import Estimator
+from summarizer.batch.ray_engine import SharedBudget
 from summarizer.core import ArticleRequest, DraftRecord, Price, ProviderError
 from summarizer.extract import build_article
 from summarizer.extract.cache import RecordCache
@@ -141,3 +142,13 @@ def test_a_budget_needs_a_price_and_the_sync_calls(tmp_path: Path, toy_provider:
     code, _, stderr = cli(*args, "--provider", "replay", "--via", "batch-api")
     assert code == 2 and not out.exists()
     one_line_error(stderr, "--max-cost runs with --via sync: a Batch API is handed")
+
+
+def test_the_ray_workers_budget_admits_a_block_in_order_and_settles_it() -> None:
+    """The Ray engine's one budget for the run (here without Ray): a block's articles are
+    admitted by the same rule, in order, and settle together once their shard is written."""
+    budget = SharedBudget(2.5)
+    assert budget.start_all({"a": 1.0, "b": 1.0, "c": 1.0, "d": 0.0}) == [True, True, False, False]
+    budget.finish_all({"a": None, "b": 0.25})  # a failed: at its estimate
+    assert budget.spent == pytest.approx(1.25) and budget.refused == 2
+    assert budget.start_all({"e": 0.0}) == [False]  # stopped, for every worker
