@@ -10,6 +10,7 @@ import threading
 from summarizer.batch.estimate import Estimator
 from summarizer.batch.inputs import BatchItem
 from summarizer.io import ErrorLine, ResultLine
+from summarizer.providers.prices import usd
 
 
 class Budget:
@@ -25,6 +26,10 @@ class Budget:
         self.refused = 0  # articles not started
         self._in_flight: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    @property
+    def why(self) -> str:
+        return f"--max-cost {usd(self.limit)} reached"
 
     def start(self, item: BatchItem) -> bool:
         """Whether `item` may start; once one may not, none may."""

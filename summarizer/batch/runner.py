@@ -164,10 +164,8 @@ def run(
             concurrency=options.concurrency,
             use_cache=options.use_cache,
             on_done=on_done,
-            budget=budget,
+            gate=budget,
         )
-        if budget is not None:
-            stats.undone = budget.refused
         return stats, None
     finally:
         results.close()
