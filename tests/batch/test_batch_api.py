@@ -10,18 +10,24 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from bench.stub_server import BatchFaults, StubConfig, StubServer
-from summarizer.batch import state_path
+from summarizer.batch import item_for, state_path
+from summarizer.batch.batch_api import Covered, Ledger
 from summarizer.cli import app
-from summarizer.core import SummaryRecord
+from summarizer.core import ArticleRequest, DraftRecord, SummaryRecord
 from summarizer.extract import RecordCache
+from summarizer.extract.pipeline import Summarizer
+from summarizer.extract.prompts import load_prompts
 from summarizer.io import ErrorLine, ResultLine, iter_results
 from summarizer.providers import BatchLimits
+from summarizer.settings import Settings
 from tests.conftest import CORPUS
+from tests.fakes import FakeProvider
 from tests.pages.server import PAGE
 from tests.paths import CHECKOUT
 
@@ -215,8 +221,9 @@ THREE_REQUESTS = BatchLimits(requests=3, bytes=200_000_000)  # a corpus article 
 LEFT = "one batch a run, of at most 3 requests and 200,000,000 bytes: 2 articles left undone"
 
 
-def ledger(out: Path) -> list[dict[str, object]]:
-    batches: list[dict[str, object]] = json.loads(state_path(out).read_text())["batches"]
+def ledger(out: Path) -> list[dict[str, Any]]:
+    """The batches the ledger beside `out` lists."""
+    batches: list[dict[str, Any]] = json.loads(state_path(out).read_text())["batches"]
     return batches
 
 
@@ -237,7 +244,7 @@ def test_a_corpus_past_the_limits_takes_one_batch_a_run_and_a_rerun_does_the_res
         assert "3 ok, 0 failed, 0 cached, 0 already done" in stderr
         first = stub.batch_api.batches["batch-1"]["request_counts"]["total"]
         assert first == 3 and len(lines(out)) == 3
-        assert sorted(ledger(out)[0]["articles"]) == sorted(records(out))  # type: ignore[arg-type]
+        assert sorted(ledger(out)[0]["articles"]) == sorted(records(out))
         code, stderr = run(stub, out)
         assert code == 0, stderr
         assert "2 ok, 0 failed, 0 cached, 3 already done" in stderr and "undone" not in stderr
@@ -278,6 +285,33 @@ def test_an_article_no_batch_can_hold_is_an_error_line_naming_the_limit(
         code, stderr = run(stub, out, "--retry-failed")
         assert code == 1 and "too large for a batch" in stderr
         assert stub.batch_api.created == 1 and len(lines(out)) == 6
+
+
+def test_an_article_of_the_same_text_shares_the_requests_in_the_batch(
+    tmp_path: Path, batch_limits: SetLimits
+) -> None:
+    """The copy, read right after the original, adds no request: both fit a batch of one."""
+    original = sorted((tmp_path / "articles").glob("*.txt"))[0]
+    (tmp_path / "articles" / f"{original.stem[:3]}a.txt").write_bytes(original.read_bytes())
+    batch_limits(BatchLimits(requests=1, bytes=200_000_000))
+    out = tmp_path / "out.jsonl"
+    with StubServer(StubConfig()) as stub:
+        code, stderr = run(stub, out)
+        assert code == 3 and "4 articles left undone" in stderr
+        assert stub.batch_api.batches["batch-0"]["request_counts"]["total"] == 1
+    assert sorted(records(out)) == [original.stem, f"{original.stem[:3]}a"]
+    assert ledger(out)[0]["articles"] == sorted(records(out))
+
+
+def test_a_batch_submitted_before_batches_were_bounded_covers_every_article(
+    settings: Settings, draft_000: DraftRecord
+) -> None:
+    """Its ledger names no articles: a rerun answers them all from it, as it was meant."""
+    old = Ledger.model_validate_json('{"batches": [{"batch_id": "batch-0", "requests": []}]}')
+    summarizer = Summarizer(FakeProvider(draft_000), load_prompts(), None, settings)
+    gate = Covered(summarizer, old.active(), THREE_REQUESTS, use_cache=False)
+    items = [item_for(ArticleRequest(id=f"a{n}", text="Drones hit a base.")) for n in range(5)]
+    assert all(gate.start(item) for item in items) and gate.refused == 0
 
 
 # Runs the command with the openai provider's batches at THREE_REQUESTS (a test's spec,
@@ -321,14 +355,14 @@ def test_a_killed_run_resumes_its_batch_for_the_same_articles(tmp_path: Path) ->
         first.send_signal(signal.SIGKILL)
         first.wait()
         (submitted,) = ledger(out)
-        assert stub.batch_api.created == 1 and len(submitted["articles"]) == 3  # type: ignore[arg-type]
+        assert stub.batch_api.created == 1 and len(submitted["articles"]) == 3
         stub.batch_api.faults.polls = 0
         stub.batch_api._polls["batch-0"] = 0  # the provider finishes the batch now
         again = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         assert again.returncode == 3, again.stderr
         assert LEFT in again.stderr
         assert stub.batch_api.created == 1  # resumed, never submitted (or billed) twice
-        assert sorted(records(out)) == sorted(submitted["articles"])  # type: ignore[arg-type]
+        assert sorted(records(out)) == sorted(submitted["articles"])
         last = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         assert last.returncode == 0, last.stderr
         assert stub.batch_api.created == 2
