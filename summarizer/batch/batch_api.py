@@ -152,16 +152,18 @@ def run_batch_api(
     provider, limits = batch_provider(summarizer)
     ledger_path = state_path(results.path)
     ledger = Ledger.load(ledger_path)
-    refused: dict[str, InputTooLarge] = {}  # the articles no batch can hold, this run
+    # The articles no batch can hold, found by this run's capture (a run that resumes a
+    # batch leaves them undone: the next run's capture finds them again).
+    too_large: dict[str, InputTooLarge] = {}
     batch = ledger.active()
     if batch is None:
         todo = to_run(items, results.ids(), BatchStats())  # counted when they run
-        batch = _submit(summarizer, provider, limits, todo, use_cache, refused)
+        batch = _submit(summarizer, provider, limits, todo, use_cache, too_large)
         if batch is not None:
             ledger.batches.append(batch)
             ledger.save(ledger_path)
     state = None
-    answers = {}
+    answers: dict[str, Any] = {}
     if batch is not None:
         state = _poll(provider, batch.batch_id, poll_seconds, on_state)
         answers = provider.batch_answers(state)
@@ -173,7 +175,7 @@ def run_batch_api(
     covered = Covered(summarizer, batch, limits, use_cache)
     stats = run_batch(
         replier,
-        _refusing(items, refused),
+        _refusing(items, too_large),
         results,
         concurrency=concurrency,
         use_cache=use_cache,
@@ -189,11 +191,11 @@ def _submit(
     limits: BatchLimits,
     todo: Iterable[BatchItem],
     use_cache: bool,
-    refused: dict[str, InputTooLarge],
+    too_large: dict[str, InputTooLarge],
 ) -> Submitted | None:
     """One batch of the requests of the articles still to do that the cache cannot answer
     (without the cache, of any), in input order until one does not fit, submitted; an
-    article no batch can hold goes into `refused`."""
+    article no batch can hold goes into `too_large`."""
     batch, lines = BatchFile(limits), dict[str, bytes]()
     for item in todo:
         article = to_call(summarizer, item, use_cache)
@@ -204,7 +206,7 @@ def _submit(
             if not batch.add(item.id, found):
                 break  # the batch is full: this article and the rest are the next run's
         except InputTooLarge as exc:
-            refused[item.id] = exc
+            too_large[item.id] = exc
             continue
         lines.update(found)
     if not lines:
@@ -213,17 +215,19 @@ def _submit(
     return Submitted(batch_id=batch_id, requests=list(lines), articles=batch.articles)
 
 
-def _refusing(items: Iterable[BatchItem], refused: dict[str, InputTooLarge]) -> Iterator[BatchItem]:
+def _refusing(
+    items: Iterable[BatchItem], too_large: dict[str, InputTooLarge]
+) -> Iterator[BatchItem]:
     """The items, those no batch can hold with their error instead of their article."""
     for item in items:
-        error = refused.get(item.id)
+        error = too_large.get(item.id)
         yield item if error is None else BatchItem(item.id, error=error, source=item.source)
 
 
 class Covered:
     """The gate of a Batch API run: it starts the articles its batch covers, and those
-    that need no call (unreadable, refused, or answered by the cache); it leaves the
-    others undone, for the next run's batch."""
+    that need no call (unreadable, too large for any batch, or answered by the cache); it
+    leaves the others undone, for the next run's batch."""
 
     def __init__(
         self, summarizer: Summarizer, batch: Submitted | None, limits: BatchLimits, use_cache: bool
