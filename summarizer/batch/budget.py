@@ -5,14 +5,18 @@ and the rest stay out of the results for a rerun to do.
 
 The budget keeps the run's account in USD, by article id: the engine that runs an article
 estimates it (`Estimator.most`, with its own summarizer) and reads what its line cost
-(`spent`). The in-process engine holds one `Budget`; with Ray it is one actor of the run,
-which every worker asks (`ray_engine.SharedBudget`)."""
+(`spent`). The in-process engine asks one `CostGate` (a `Budget` and its estimator, the
+engine's `Gate`); with Ray the `Budget` is one actor of the run, which every worker asks
+(`ray_engine.SharedBudget`)."""
 
 from __future__ import annotations
 
 import threading
 
+from summarizer.batch.estimate import Estimator
+from summarizer.batch.inputs import BatchItem
 from summarizer.io import ErrorLine, ResultLine
+from summarizer.providers.prices import usd
 
 
 class Budget:
@@ -53,3 +57,31 @@ def spent(line: ResultLine) -> float | None:
         return None
     provenance = line.provenance
     return 0.0 if provenance.cached else provenance.cost_usd or 0.0
+
+
+def reached(limit: float) -> str:
+    """What leaves articles undone under a budget of `limit` USD, in the user's words."""
+    return f"--max-cost {usd(limit)} reached"
+
+
+class CostGate:
+    """`--max-cost` for the in-process engine: each article admitted by the run's `Budget`
+    at its estimate, and settled at what its line cost."""
+
+    def __init__(self, limit: float, estimator: Estimator) -> None:
+        self.budget = Budget(limit)
+        self.estimator = estimator
+
+    @property
+    def refused(self) -> int:
+        return self.budget.refused
+
+    @property
+    def why(self) -> str:
+        return reached(self.budget.limit)
+
+    def start(self, item: BatchItem) -> bool:
+        return self.budget.start(item.id, self.estimator.most(item))
+
+    def finish(self, item: BatchItem, line: ResultLine) -> None:
+        self.budget.finish(item.id, spent(line))

@@ -6,12 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from summarizer.batch.estimate import ANSWER_TOKENS_PER_CHAR, Estimator, Tokens
+from summarizer.batch.batch_api import BatchFile, batch_lines, batch_provider
+from summarizer.batch.estimate import (
+    ANSWER_TOKENS_PER_CHAR,
+    Estimator,
+    Tokens,
+    requests_of,
+    to_call,
+)
 from summarizer.batch.inputs import BatchItem
-from summarizer.core import ChunkPlan
+from summarizer.core import ChunkPlan, InputTooLarge
 from summarizer.extract import Summarizer
 from summarizer.io import done_ids
+from summarizer.providers import BatchLimits
 from summarizer.providers.prices import Pricing, usd
 from summarizer.settings import env_name
 
@@ -34,6 +43,9 @@ class RunEstimate:
     cached: int = 0  # the cache holds their records
     unreadable: int = 0  # an error line without a call
     tokens: Tokens = field(default_factory=Tokens)
+    limits: BatchLimits | None = None  # of the provider's batches, through the Batch API
+    batches: int = 0  # the batches (one a run) the articles to run fill
+    too_large: int = 0  # of those to run, articles no batch can hold: an error line each
 
     @property
     def to_run(self) -> int:
@@ -53,6 +65,7 @@ class RunEstimate:
             "character, the recorded capable answers' mean), "
             f"{tokens.output_most:,} at most (max_tokens {self.max_tokens:,} a call)",
             *self._cost(),
+            *self._batches(),
             self._time(),
         ]
 
@@ -70,6 +83,19 @@ class RunEstimate:
             f"{usd(tokens.cost(self.pricing, most=True))} at most; "
             f"{usd(tokens.cost(self.pricing, prefix_cached=True))} expected with the system "
             f"prompt and schema ({a_call:,} tokens a call) from the prompt cache",
+        ]
+
+    def _batches(self) -> list[str]:
+        if self.limits is None:
+            return []
+        too_large = (
+            f"; {self.too_large:,} too large for any batch (an error line each)"
+            if self.too_large
+            else ""
+        )
+        return [
+            f"batches: {self.batches:,}, one a run of the same command, each of at most "
+            f"{self.limits.requests:,} requests and {self.limits.bytes:,} bytes{too_large}"
         ]
 
     def _time(self) -> str:
@@ -122,16 +148,43 @@ def estimate_run(
         articles=0,
     )
     done = {key for key, ok in done_ids(out).items() if ok or not retry_failed}
+    packing = Packing(summarizer, estimate) if batch_api else None
     for item in items:
         estimate.articles += 1
         if item.id in done:
             estimate.done += 1
             continue
-        article = estimator.to_call(item)
+        article = to_call(summarizer, item, use_cache)
         if article == "unreadable":
             estimate.unreadable += 1
         elif article == "cached":
             estimate.cached += 1
         else:
-            estimate.tokens.add(estimator.tokens(article))
+            requests = requests_of(summarizer, article)
+            if packing is None or packing.add(item.id, requests):
+                estimate.tokens.add(estimator.tokens(article, requests.values()))
     return estimate
+
+
+class Packing:
+    """Counts the batches the articles fill, as the runs of `--via batch-api` fill them:
+    each run's batch in input order, until an article does not fit."""
+
+    def __init__(self, summarizer: Summarizer, estimate: RunEstimate) -> None:
+        self.summarizer, self.estimate = summarizer, estimate
+        self.provider, estimate.limits = batch_provider(summarizer)
+        self.batch = BatchFile(estimate.limits)
+
+    def add(self, article_id: str, requests: dict[str, dict[str, Any]]) -> bool:
+        """Whether a batch can hold the article's requests (else its line is an error)."""
+        lines = batch_lines(self.provider, requests)
+        try:
+            fits = self.batch.add(article_id, lines)
+        except InputTooLarge:
+            self.estimate.too_large += 1
+            return False
+        if not fits:  # the next run's batch
+            self.batch = BatchFile(self.batch.limits)
+            self.batch.add(article_id, lines)
+        self.estimate.batches += len(self.batch.articles) == 1  # a batch's first article
+        return True

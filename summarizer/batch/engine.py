@@ -14,10 +14,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from summarizer.batch.budget import Budget, spent
-from summarizer.batch.estimate import Estimator
 from summarizer.batch.inputs import BatchItem
 from summarizer.core import InputError
 from summarizer.extract import Summarizer, build_article
@@ -41,7 +39,8 @@ class BatchStats:
     completion_tokens: int = 0
     cost_usd: float = 0.0  # of the records made in this run that have a price
     unpriced: int = 0  # records made in this run whose model has no price
-    undone: int = 0  # articles left out of the results: `--max-cost` stopped their start
+    undone: int = 0  # articles left out of the results, for a rerun: the gate refused them
+    undone_by: str = ""  # what refused them, in the user's words
     seconds: float = 0.0
     read_all: bool = False  # every input read: `total` is the run's
     errors: list[str] = field(default_factory=list)  # the first ERRORS_KEPT failures
@@ -82,25 +81,21 @@ def run_batch(
     concurrency: int,
     use_cache: bool = True,
     on_done: Callable[[BatchStats], None] = lambda _: None,
-    budget: Budget | None = None,
+    gate: Gate | None = None,
 ) -> BatchStats:
     """Summarise every item not yet in `results`, reading `items` as the run goes; one bad
     article never stops the run. An error reading the inputs stops it once the articles
-    in flight are written. With a `budget`, an item it does not admit is left undone."""
+    in flight are written. With a `gate`, an item it does not admit is left undone."""
     started = time.perf_counter()
     stats = BatchStats()
     lock = threading.Lock()
-    estimator = None if budget is None else Estimator(summarizer, use_cache=use_cache)
 
     def one(item: BatchItem) -> None:
-        admitted = (
-            budget is None or estimator is None or budget.start(item.id, estimator.most(item))
-        )
-        if not admitted:  # left undone
+        if gate is not None and not gate.start(item):
             return
         line = summarize_item(summarizer, item, use_cache)
-        if budget is not None:
-            budget.finish(item.id, spent(line))
+        if gate is not None:
+            gate.finish(item, line)
         results.append(line)
         with lock:
             stats.count(line)
@@ -112,9 +107,33 @@ def run_batch(
         for item in to_run(items, results.ids(), stats):
             window.submit(one, item)
     window.raise_failure()
-    stats.undone = budget.refused if budget is not None else 0
+    if gate is not None:
+        stats.undone, stats.undone_by = gate.refused, gate.why
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+class Gate(Protocol):
+    """Which articles a run starts (`--max-cost`'s budget, a Batch API run's batch): one
+    it refuses gets no line, and a rerun of the same command starts it."""
+
+    @property
+    def refused(self) -> int:
+        """The articles not started."""
+        ...
+
+    @property
+    def why(self) -> str:
+        """What leaves the refused articles undone, in the user's words."""
+        ...
+
+    def start(self, item: BatchItem) -> bool:
+        """Whether `item` may start (from any of the run's threads)."""
+        ...
+
+    def finish(self, item: BatchItem, line: ResultLine) -> None:
+        """A started item's line is made."""
+        ...
 
 
 class Window:

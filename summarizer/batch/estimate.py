@@ -5,8 +5,9 @@ are), their tokens counted, the answers' tokens estimated, all priced."""
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from summarizer.batch.inputs import BatchItem
 from summarizer.core import SummarizerError
@@ -62,22 +63,9 @@ class Estimator:
         )
         self.max_tokens = summarizer.params().max_tokens
 
-    def to_call(self, item: BatchItem) -> Article | Literal["unreadable", "cached"]:
-        """The article whose calls the run would make for `item`, or why it makes none: it
-        cannot be read (its error line needs no call), or the cache holds its record."""
-        if item.request is None:
-            return "unreadable"
-        try:
-            article = build_article(item.request, self.summarizer.settings.max_chars, item.source)
-        except SummarizerError:
-            return "unreadable"
-        return "cached" if self.use_cache and self.summarizer.in_cache(article) else article
-
-    def tokens(self, article: Article) -> Tokens:
-        """The article's calls, as the pipeline would make them with these settings."""
-        capturing = Capturing(self.summarizer.provider)
-        self.summarizer.with_provider(capturing, use_cache=False).extract(article, store=False)
-        requests = list(capturing.requests.values())
+    def tokens(self, article: Article, requests: Collection[dict[str, Any]]) -> Tokens:
+        """The article's calls (`requests_of` it), as the pipeline would make them with
+        these settings."""
         plan = self.summarizer.plan
         pieces = split(article.text, plan.chars, plan.overlap)
         answers = [
@@ -95,7 +83,30 @@ class Estimator:
     def most(self, item: BatchItem) -> float:
         """The most the item's calls would cost (the longest answers): 0 when it makes
         none, or has no price."""
-        article = self.to_call(item)
+        article = to_call(self.summarizer, item, self.use_cache)
         if self.pricing is None or isinstance(article, str):
             return 0.0
-        return self.tokens(article).cost(self.pricing, most=True)
+        requests = requests_of(self.summarizer, article).values()
+        return self.tokens(article, requests).cost(self.pricing, most=True)
+
+
+def to_call(
+    summarizer: Summarizer, item: BatchItem, use_cache: bool
+) -> Article | Literal["unreadable", "cached"]:
+    """The article whose calls a run would make for `item`, or why it makes none: it
+    cannot be read (its error line needs no call), or the cache holds its record."""
+    if item.request is None:
+        return "unreadable"
+    try:
+        article = build_article(item.request, summarizer.settings.max_chars, item.source)
+    except SummarizerError:
+        return "unreadable"
+    return "cached" if use_cache and summarizer.in_cache(article) else article
+
+
+def requests_of(summarizer: Summarizer, article: Article) -> dict[str, dict[str, Any]]:
+    """The requests the pipeline sends for the article (every piece and pass), by their
+    hash, learnt by a capturing provider."""
+    capturing = Capturing(summarizer.provider)
+    summarizer.with_provider(capturing, use_cache=False).extract(article, store=False)
+    return capturing.requests

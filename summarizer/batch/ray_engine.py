@@ -19,7 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from summarizer.batch.budget import Budget, spent
+from summarizer.batch.budget import Budget, reached, spent
 from summarizer.batch.engine import ERRORS_KEPT, BatchStats, summarize_item
 from summarizer.batch.estimate import Estimator
 from summarizer.batch.inputs import BatchItem
@@ -200,6 +200,8 @@ def run_ray(
             if actor is not None:
                 ray.kill(actor)
     stats.total = stats.skipped + stats.ok + stats.failed + stats.undone
+    if max_cost is not None:
+        stats.undone_by = reached(max_cost)
     stats.read_all = True
     stats.seconds = time.perf_counter() - started
     return stats

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TypeAlias
 
 from summarizer.batch.batch_api import batch_provider, run_batch_api
-from summarizer.batch.budget import Budget
+from summarizer.batch.budget import CostGate
 from summarizer.batch.dryrun import RunEstimate, estimate_run
 from summarizer.batch.engine import BatchStats, run_batch
+from summarizer.batch.estimate import Estimator
 from summarizer.batch.fields import Fields
 from summarizer.batch.inputs import BatchInputs, read_inputs
 from summarizer.batch.ray_engine import check_out, require_ray, run_ray
@@ -160,7 +161,9 @@ def run(
             concurrency=options.concurrency,
             use_cache=options.use_cache,
             on_done=on_done,
-            budget=None if options.max_cost is None else Budget(options.max_cost),
+            gate=None
+            if options.max_cost is None
+            else CostGate(options.max_cost, Estimator(summarizer, use_cache=options.use_cache)),
         )
         return stats, None
     finally:

@@ -12,8 +12,8 @@ import typer
 
 from summarizer.choices import BatchEngine, BatchVia
 from summarizer.cli.common import (
-    EXIT_BUDGET,
     EXIT_FAILED,
+    EXIT_UNDONE,
     ModelName,
     NoCache,
     Passes,
@@ -54,7 +54,10 @@ RetryFailed = Annotated[
 ]
 Via = Annotated[
     BatchVia,
-    typer.Option(help="sync: call the model per article; batch-api: the provider's Batch API"),
+    typer.Option(
+        help="sync: call the model per article; batch-api: the provider's Batch API, one "
+        f"batch a run within its limits (rerun while it exits {EXIT_UNDONE})"
+    ),
 ]
 PollSeconds = Annotated[
     float, typer.Option(min=0.0, help="With --via batch-api: seconds between polls")
@@ -83,7 +86,7 @@ MaxCost = Annotated[
         min=0.0,
         metavar="USD",
         help="Start no article once the spend plus what is in flight could pass this; the "
-        f"rest stay undone for a rerun (exit code {EXIT_BUDGET})",
+        f"rest stay undone for a rerun (exit code {EXIT_UNDONE})",
         rich_help_panel=COST,
     ),
 ]
@@ -175,9 +178,9 @@ def batch(
                 on_done=shown.advance,
             )
             shown.advance(stats)
-        report_batch(stats, state, max_cost)
+        report_batch(stats, state)
         if stats.undone:
-            raise typer.Exit(EXIT_BUDGET)
+            raise typer.Exit(EXIT_UNDONE)
         if stats.failed or stats.failed_before:
             raise typer.Exit(EXIT_FAILED)
 
@@ -236,7 +239,7 @@ def progress_bars() -> Iterator[BatchProgress]:
         yield BatchProgress(progress)
 
 
-def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | None) -> None:
+def report_batch(stats: BatchStats, state: BatchState | None) -> None:
     """How the run ended, on stderr: a provider's batch that did not complete, the first
     failures, the counts, tokens and cost, and what to rerun."""
     from summarizer.providers.prices import usd
@@ -261,11 +264,7 @@ def report_batch(stats: BatchStats, state: BatchState | None, max_cost: float | 
     )
     if stats.undone:
         left = f"{stats.undone} article{'' if stats.undone == 1 else 's'}"
-        typer.echo(
-            f"--max-cost {usd(max_cost or 0.0)} reached: {left} left undone; rerun to "
-            "continue them",
-            err=True,
-        )
+        typer.echo(f"{stats.undone_by}: {left} left undone; rerun to continue them", err=True)
     if stats.failed_before:
         typer.echo(
             f"{stats.failed_before} failed in an earlier run: rerun with --retry-failed", err=True

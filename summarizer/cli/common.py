@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXIT_BUDGET = 3  # `batch --max-cost` left articles undone: a rerun continues them
+# `batch` left articles undone (`--max-cost` reached, or `--via batch-api`'s one batch a run
+# full): not an error, and not the end either: the same command again continues them.
+EXIT_UNDONE = 3
 
 ProviderName = Annotated[
     str | None, typer.Option(help="Provider name (`summarizer providers` lists them)")

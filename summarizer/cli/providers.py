@@ -51,7 +51,8 @@ def capabilities(specs: list[ProviderSpec], settings: Settings, default: str | N
         table.add_column(header, justify="right", no_wrap=True)
     for spec in specs:
         able = spec.capabilities
-        marks = (spec.name == default, spec.available(settings), able.concurrent, able.batch_api)
+        batch = able.batch_api is not None
+        marks = (spec.name == default, spec.available(settings), able.concurrent, batch)
         context = able.context_tokens(settings) if able.context_tokens is not None else None
         table.add_row(
             spec.name,

@@ -13,6 +13,7 @@ from typing import Any
 
 from summarizer.providers.base import Provider
 from summarizer.providers.router import (
+    BatchLimits,
     Capabilities,
     ProviderSpec,
     capabilities_of,
@@ -26,6 +27,7 @@ from summarizer.providers.router import (
 from summarizer.settings import Settings
 
 __all__ = [
+    "BatchLimits",
     "Capabilities",
     "LazyProvider",
     "Provider",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,8 +55,13 @@ class BatchState:
 class BatchProvider(Provider, Protocol):
     """A provider that also answers requests in bulk, later and cheaper (OpenAI's Batch API)."""
 
-    def submit_batch(self, requests: dict[str, dict[str, Any]]) -> str:
-        """Upload the requests (by custom id) and start a batch; returns its id."""
+    def batch_line(self, custom_id: str, request: dict[str, Any]) -> bytes:
+        """The request as its line of a batch's input file (what counts against the file's
+        limit of bytes, `Capabilities.batch_api`)."""
+        ...
+
+    def submit_batch(self, lines: Iterable[bytes]) -> str:
+        """Upload the lines (from `batch_line`) as one file and start a batch; returns its id."""
         ...
 
     def batch_state(self, batch_id: str) -> BatchState: ...

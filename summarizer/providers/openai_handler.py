@@ -5,7 +5,7 @@ attempt paced to the endpoint's rate limits (`pacing.py`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import httpx2
@@ -178,20 +178,13 @@ class OpenAIProvider:
 
     # --- The Batch API: the same requests, answered within 24 hours at half the price ---
 
-    def submit_batch(self, requests: dict[str, dict[str, Any]]) -> str:
-        lines = "".join(
-            json.dumps(
-                {
-                    "custom_id": custom_id,
-                    "method": "POST",
-                    "url": BATCH_ENDPOINT,
-                    "body": {"model": self.model, **request},
-                }
-            )
-            + "\n"
-            for custom_id, request in requests.items()
-        )
-        upload = ("requests.jsonl", lines.encode("utf-8"), "application/jsonl")
+    def batch_line(self, custom_id: str, request: dict[str, Any]) -> bytes:
+        body = {"model": self.model, **request}
+        line = {"custom_id": custom_id, "method": "POST", "url": BATCH_ENDPOINT, "body": body}
+        return (json.dumps(line) + "\n").encode("utf-8")
+
+    def submit_batch(self, lines: Iterable[bytes]) -> str:
+        upload = ("requests.jsonl", b"".join(lines), "application/jsonl")
         file = self._call(self._client.files.create, file=upload, purpose="batch")
         batch = self._call(
             self._client.batches.create,

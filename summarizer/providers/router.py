@@ -2,9 +2,10 @@
 
 A spec says everything the rest of the package may know of a provider without building it:
 how to name its model (for cache keys and provenance), which settings it reads, what it can
-do (calls in parallel, a Batch API, a context window that bounds the pieces of an article,
-its answer budget) and where its handler lives, as a lazy "module:attribute" target that
-is imported on the first model call, so a cache hit imports no SDK and loads no model.
+do (calls in parallel, a Batch API and the limits of its batches, a context window that
+bounds the pieces of an article, its answer budget) and where its handler lives, as a lazy
+"module:attribute" target that is imported on the first model call, so a cache hit
+imports no SDK and loads no model.
 No other module tests for a provider's name: it asks the spec.
 
 Other packages add providers through the `summarizer.providers` entry point group (each
@@ -41,11 +42,30 @@ DEMO_NOTICE = (
 
 
 @dataclass(frozen=True)
+class BatchLimits:
+    """The most one batch of a provider's Batch API may hold: one run submits at most one
+    such batch, and leaves the articles that do not fit for the next run."""
+
+    requests: int
+    bytes: int  # of the uploaded input file: each request as the line `batch_line` writes
+
+    def hold(self, requests: int, size: int) -> bool:
+        """Whether a batch of `requests` lines of `size` bytes in all is within them."""
+        return requests <= self.requests and size <= self.bytes
+
+
+# OpenAI's Batch API: "up to 50,000 requests, and up to 200 MB in size" an input file; a
+# megabyte there is not said to be 2**20 bytes, so 10**6 here.
+OPENAI_BATCH_LIMITS = BatchLimits(requests=50_000, bytes=200_000_000)
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What the pipeline must know of a provider to plan its calls."""
 
     concurrent: bool = True  # False: calls are serialised (one in-process model)
-    batch_api: bool = False  # answers bulk requests later and cheaper (`--via batch-api`)
+    # Answers bulk requests later and cheaper (`--via batch-api`), in batches within these.
+    batch_api: BatchLimits | None = None
     answer_tokens: int = REMOTE_MAX_TOKENS  # max_tokens where the settings give none
     # The context window in tokens, where it is known here: an article's pieces are then
     # sized to fit it beside the prompt and the answer.
@@ -242,7 +262,7 @@ register(
             "rate_window",
             "rate_max_concurrency",
         ),
-        capabilities=Capabilities(batch_api=True),
+        capabilities=Capabilities(batch_api=OPENAI_BATCH_LIMITS),
         default=True,
         available=lambda s: s.openai_api_key is not None or s.openai_base_url is not None,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from summarizer.batch.estimate import ANSWER_TOKENS_PER_CHAR
 from summarizer.core import Price
 from summarizer.extract.chunking import split
+from summarizer.providers import BatchLimits
 from summarizer.providers.tokens import CHARS_PER_TOKEN, TokenCounter
 from summarizer.record import load_recordings
 from tests.cli.invoke import run
@@ -94,11 +96,37 @@ def test_the_batch_api_halves_the_cost_and_a_rate_gives_the_time(tmp_path: Path)
         assert number(batch["cost"], what) == pytest.approx(half, abs=1e-4)
     assert "through the Batch API (half price)" in batch["price"]
     assert batch["time"] == "time: within 24 hours (the Batch API's window)"
+    assert batch["batches"] == (
+        "batches: 1, one a run of the same command, each of at most 50,000 requests and "
+        "200,000,000 bytes"
+    )
+    assert "batches" not in sync
     tokens = number(sync["input tokens"], "(") + number(sync["output tokens"], "expected")
     assert re.match(
         r"time: \d+ s expected, \d+ s at most, at 100,000 tokens a minute", sync["time"]
     )
     assert number(sync["time"], "s expected") == round(tokens / 100_000 * 60)
+
+
+def test_the_batch_api_runs_the_corpus_needs_at_the_provider_s_limits(
+    tmp_path: Path, batch_limits: Callable[[BatchLimits], None]
+) -> None:
+    """A corpus article is one request of 22 to 26 kB: two a batch, or one, or none."""
+    out = tmp_path / "out.jsonl"
+    batch_limits(BatchLimits(requests=2, bytes=200_000_000))
+    assert dry_run(out, *OPENAI, "--via", "batch-api")["batches"].startswith(
+        "batches: 3, one a run of the same command, each of at most 2 requests and "
+    )
+    batch_limits(BatchLimits(requests=2, bytes=30_000))
+    assert dry_run(out, *OPENAI, "--via", "batch-api")["batches"].startswith("batches: 5, ")
+    batch_limits(BatchLimits(requests=2, bytes=23_000))  # 000 and 002 fit, one a batch
+    shown = dry_run(out, *OPENAI, "--via", "batch-api")
+    assert shown["batches"].endswith(
+        "each of at most 2 requests and 23,000 bytes; 3 too large for any batch (an error "
+        "line each)"
+    )
+    assert shown["batches"].startswith("batches: 2, ")
+    assert shown["pieces"] == "pieces: 2 of at most 8,000 characters, 1 pass: 2 calls"
 
 
 def test_what_is_done_or_cached_is_not_counted_and_the_results_are_left_as_they_were(
