@@ -10,6 +10,7 @@ process so that the client's work is what is measured.
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import time
@@ -108,22 +109,30 @@ def ceiling(settings: Settings) -> None:
     paced = summarizer_for(settings)
     unpaced = summarizer_for(settings.model_copy(update={"rate_pacing": False}))
 
-    def alone(label: str, send: Callable[[dict[str, Any]], object]) -> Plan:
+    def alone(label: str, count: int, send: Callable[[dict[str, Any]], object]) -> Plan:
         requests = requests_for(settings, items_for(label, count))
         return lambda: pool_run(send, requests, concurrency)
 
-    def plans(round_: int) -> dict[str, Plan]:
+    def plans(round_: int | str, count: int = count) -> dict[str, Plan]:
         return {
             "engine": engine_plan(paced, items_for(f"e{round_}", count), concurrency),
             "engine, pacing off": engine_plan(unpaced, items_for(f"u{round_}", count), concurrency),
             "openai SDK alone": alone(
-                f"s{round_}", lambda r: sdk.chat.completions.create(model=settings.model, **r)
+                f"s{round_}",
+                count,
+                lambda r: sdk.chat.completions.create(model=settings.model, **r),
             ),
             "httpx alone": alone(
-                f"h{round_}", lambda r: http.post(url, json={"model": settings.model, **r}).json()
+                f"h{round_}",
+                count,
+                lambda r: http.post(url, json={"model": settings.model, **r}).json(),
             ),
         }
 
+    # Untimed, each client once: the first calls build the SDK's models and connections,
+    # which would otherwise count against whichever client runs first.
+    for warm in plans("warm", concurrency).values():
+        warm()
     runs = timed_rounds(plans, CEILING_ROUNDS)
     sdk_rates, ideal = [rate for rate, _ in runs["openai SDK alone"]], concurrency / LATENCY
     rows = [
@@ -247,6 +256,9 @@ def timed_rounds(
         planned = list(plans(round_).items())
         shift = round_ % len(planned)
         for name, plan in planned[shift:] + planned[:shift]:
+            # Each run starts with no garbage of another's: the round's set-up (the captured
+            # requests) would otherwise set off a full collection in whichever runs first.
+            gc.collect()
             started, cpu = time.perf_counter(), time.process_time()
             done = plan()
             rate = done / (time.perf_counter() - started)

@@ -137,25 +137,36 @@ class Gate(Protocol):
 
 
 class Window:
-    """Submits tasks to `pool`, at most `size` of them submitted and not finished: the
-    submitter waits for room. A task's exception (a results file that cannot be written)
-    is raised to the submitter, at its next submit or by `raise_failure`."""
+    """Submits tasks to `pool`, at most `size` of them submitted and not finished. A
+    submitter that finds the window full waits until a quarter of it is free, so that it
+    is woken once per quarter window rather than at every task's end, while the quarter
+    left queued keeps the threads busy. A task's exception (a results file that cannot be
+    written) wakes the submitter, and is raised at its next submit or by `raise_failure`."""
 
     def __init__(self, pool: Executor, size: int) -> None:
         self.pool = pool
-        self.room = threading.Semaphore(size)
+        self.size = size
+        self.refill_at = size - max(1, size // 4)  # tasks in flight when it is woken
+        self.in_flight = 0
+        self.room = threading.Condition()
         self.failures: list[BaseException] = []
 
     def submit(self, task: Callable[[T], None], arg: T) -> None:
-        self.room.acquire()
+        with self.room:
+            if self.in_flight >= self.size:
+                self.room.wait_for(lambda: self.in_flight <= self.refill_at or self.failures)
+            self.in_flight += 1
         self.raise_failure()
         self.pool.submit(task, arg).add_done_callback(self._finished)
 
     def _finished(self, future: Future[None]) -> None:
         failure = future.exception()
-        if failure is not None:
-            self.failures.append(failure)
-        self.room.release()
+        with self.room:
+            if failure is not None:
+                self.failures.append(failure)
+            self.in_flight -= 1
+            if self.in_flight == self.refill_at or failure is not None:
+                self.room.notify()
 
     def raise_failure(self) -> None:
         if self.failures:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from summarizer.batch import BatchItem, read_inputs, run_batch
-from summarizer.batch.engine import IN_FLIGHT_PER_THREAD
+from summarizer.batch.engine import IN_FLIGHT_PER_THREAD, Window
 from summarizer.cli import app
 from summarizer.core import DraftRecord, InputError
 from summarizer.io import ErrorLine, ResultFile, iter_results, line_id
@@ -198,3 +199,43 @@ def test_the_report_names_the_first_failures_and_counts_the_rest(tmp_path: Path)
     assert named[0] == "failed: e0: article text is empty" and len(named) == 10
     assert "... and 15 more failures" in result.stderr
     assert "0 ok, 25 failed" in result.stderr
+
+
+def _until(done: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + 10
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return done()
+
+
+def test_a_full_window_takes_more_once_a_quarter_of_it_is_free() -> None:
+    """The submitter is woken once a quarter of the window is free, not at each task's
+    end; then it fills the window again."""
+    size, tasks = 8, 12
+    gates = [threading.Event() for _ in range(tasks)]
+    submitted: list[int] = []
+    with ThreadPoolExecutor(max_workers=size) as pool:
+        window = Window(pool, size)
+
+        def held(gate: threading.Event) -> None:
+            gate.wait(10)
+
+        def submitter() -> None:
+            for n, gate in enumerate(gates):
+                window.submit(held, gate)
+                submitted.append(n)
+
+        thread = threading.Thread(target=submitter)
+        thread.start()
+        try:
+            assert _until(lambda: len(submitted) == size)
+            gates[0].set()
+            time.sleep(0.2)  # room for the submitter to run on, were it woken
+            assert len(submitted) == size
+            gates[1].set()
+            assert _until(lambda: len(submitted) == size + 2)
+        finally:
+            for gate in gates:
+                gate.set()
+            thread.join(10)
+    assert submitted == list(range(tasks))

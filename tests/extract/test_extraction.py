@@ -2,6 +2,7 @@ import contextlib
 import json
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,31 @@ def test_only_the_thread_inside_our_call_is_quiet(caplog: pytest.LogCaptureFixtu
         other.join()
     logger.error("after our call")
     assert _instructor_records(caplog) == ["another thread", "after our call"]
+
+
+def test_concurrent_extractions_each_get_their_own_calls(draft_000: DraftRecord) -> None:
+    """instructor is patched once per mode: each extraction's requests, its re-ask too,
+    still go to its own provider, and each counts only its own tokens, while another runs
+    in another thread (both are in flight before either re-asks)."""
+    both_in_flight = threading.Barrier(2, timeout=5)
+
+    class Waiting(FakeProvider):
+        def create(self, **request: Any) -> ChatCompletion:
+            both_in_flight.wait()
+            return super().create(**request)
+
+    fakes = [Waiting("not json", draft_000), Waiting("not json", draft_000)]
+    texts = ["First article.", "Second article."]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(
+            pool.map(
+                lambda fake, text: extract(
+                    fake, [{"role": "user", "content": text}], PARAMS, max_reasks=1
+                ),
+                fakes,
+                texts,
+            )
+        )
+    assert [fake.requests[0]["messages"][0]["content"] for fake in fakes] == texts
+    assert [len(fake.requests) for fake in fakes] == [2, 2]
+    assert [(r.usage.prompt_tokens, r.usage.completion_tokens) for r in results] == [(200, 100)] * 2

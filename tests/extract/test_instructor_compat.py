@@ -4,6 +4,7 @@ import contextlib
 import logging
 import sys
 from types import ModuleType
+from typing import Any
 
 import instructor
 import pytest
@@ -13,7 +14,13 @@ from pydantic import BaseModel
 from summarizer.core import DraftRecord, GenerationParams, SummarizerError
 from summarizer.extract import instructor_compat
 from summarizer.extract.extraction import MODES, extract
-from summarizer.extract.instructor_compat import checked_once, install, misfits, uncovered
+from summarizer.extract.instructor_compat import (
+    checked_once,
+    install,
+    misfits,
+    quiet,
+    uncovered,
+)
 from tests.fakes import FakeProvider
 
 MESSAGES = [{"role": "user", "content": "News."}]
@@ -39,22 +46,28 @@ def test_another_instructor_version_is_a_misfit(monkeypatch: pytest.MonkeyPatch)
     assert misfits() == ["instructor 1.18.0 is installed, not 1.17.x"]
 
 
-def test_a_gone_or_changed_check_is_a_misfit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(instructor_compat, "ORIGINAL", None)
-    assert misfits() == [f"{instructor_compat.HOME}.reject_async_validators is gone"]
+def test_a_gone_or_changed_function_is_a_misfit(monkeypatch: pytest.MonkeyPatch) -> None:
+    check, has_usage, _ = instructor_compat.PATCHES
+    monkeypatch.setitem(instructor_compat.ORIGINALS, check, None)
+    assert misfits() == [f"{check.where} is gone"]
 
-    def changed(response_model: object, strict: bool) -> None: ...
+    def changed(response: object, total_usage: object, strict: bool) -> None: ...
 
-    monkeypatch.setattr(instructor_compat, "ORIGINAL", changed)
+    monkeypatch.setitem(instructor_compat.ORIGINALS, check, checked_once(lambda _: None))
+    monkeypatch.setitem(instructor_compat.ORIGINALS, has_usage, changed)
     assert misfits() == [
-        f"{instructor_compat.HOME}.reject_async_validators no longer takes just the response model"
+        "instructor.v2.core.usage.has_compatible_usage no longer takes response, total_usage"
     ]
+
+
+def _original_check() -> object:
+    return instructor_compat.ORIGINALS[instructor_compat.PATCHES[0]]
 
 
 def _late_module(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """An instructor module loaded after the patch, binding instructor's own check."""
     module = ModuleType("instructor.late")
-    module.reject_async_validators = instructor_compat.ORIGINAL  # type: ignore[attr-defined]
+    module.reject_async_validators = _original_check()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, module.__name__, module)
     return module
 
@@ -65,10 +78,13 @@ def test_a_module_or_logger_the_patch_missed_is_found_and_then_covered(
     module = _late_module(monkeypatch)
     late = logging.Logger("instructor.late")
     monkeypatch.setitem(logging.Logger.manager.loggerDict, late.name, late)
-    assert uncovered() == ["instructor.late", "logger instructor.late"]
+    assert uncovered() == [
+        "instructor.late (reject_async_validators)",
+        "logger instructor.late",
+    ]
     install()
     assert uncovered() == []
-    assert module.reject_async_validators is not instructor_compat.ORIGINAL
+    assert module.reject_async_validators is not _original_check()
 
 
 def test_a_misfit_leaves_instructor_unpatched_with_a_warning(
@@ -78,7 +94,7 @@ def test_a_misfit_leaves_instructor_unpatched_with_a_warning(
     monkeypatch.setattr(instructor, "__version__", "2.0.0")
     with pytest.warns(RuntimeWarning, match="instructor left unpatched: instructor 2.0.0"):
         install()
-    assert module.reject_async_validators is instructor_compat.ORIGINAL
+    assert module.reject_async_validators is _original_check()
 
 
 def test_each_model_class_is_checked_once() -> None:
@@ -104,3 +120,19 @@ def test_a_model_with_async_validators_is_still_refused_on_every_call(
     for _ in range(2):
         with pytest.raises(ValueError, match="async validators are not supported"):
             create(response_model=_WithAsyncValidator, messages=MESSAGES)
+
+
+def test_instructor_keeps_no_token_total_inside_our_calls_only(draft_000: DraftRecord) -> None:
+    """Inside our calls the answer keeps the usage the endpoint sent, and instructor leaves
+    no total of its own; outside them instructor keeps its total as before."""
+    fake = FakeProvider(draft_000)
+    create = instructor.patch(create=fake.create, mode=instructor.Mode.JSON_SCHEMA)
+    with quiet():
+        ours: Any = create(response_model=DraftRecord, messages=MESSAGES)
+    theirs: Any = create(response_model=DraftRecord, messages=MESSAGES)
+    ours_usage, theirs_usage = (d._raw_response.usage for d in (ours, theirs))
+    assert ours_usage.prompt_tokens_details is None
+    assert not hasattr(ours, "_total_usage")
+    assert theirs_usage.prompt_tokens_details is not None  # instructor's copy of its total
+    total = theirs._total_usage
+    assert (total.prompt_tokens, total.completion_tokens) == (100, 50)
