@@ -22,9 +22,8 @@ from typing import Any
 
 import httpx2
 import openai
-from pydantic import SecretStr
 
-from bench.common import report, stub_process
+from bench.common import report, stub_process, stub_settings
 from summarizer.batch import (
     BatchItem,
     BatchStats,
@@ -275,13 +274,7 @@ def best_of_rounds(
 
 def main() -> None:
     with stub_process("--latency", str(LATENCY)) as url:
-        settings = Settings(
-            provider="openai",
-            openai_api_key=SecretStr("bench"),
-            openai_base_url=url,
-            model="stub",
-            timeout=30,
-        )
+        settings = stub_settings(url)
         {"ray": engines, "ceiling": ceiling}.get(sys.argv[1] if sys.argv[1:] else "", levels)(
             settings
         )

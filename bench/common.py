@@ -14,8 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
+
+from summarizer.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # The checkout's eval data: the benchmarks run from a checkout, and the package itself
@@ -60,3 +63,15 @@ def stub_process(*options: str) -> Iterator[str]:
     finally:
         stub.terminate()
         stub.wait()
+
+
+def stub_settings(url: str, **overrides: Any) -> Settings:
+    """The openai provider's settings against a stub at `url`, model "stub"."""
+    return Settings(
+        provider="openai",
+        openai_api_key=SecretStr("bench"),
+        openai_base_url=url,
+        model="stub",
+        timeout=30,
+        **overrides,
+    )

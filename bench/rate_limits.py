@@ -23,13 +23,11 @@ from typing import Any
 
 import httpx2
 from prometheus_client import REGISTRY
-from pydantic import SecretStr
 
 from bench.batch_throughput import engine_plan, items_for
-from bench.common import report, stub_process
+from bench.common import report, stub_process, stub_settings
 from summarizer.extract import Summarizer, load_prompts
 from summarizer.providers.openai_handler import OpenAIProvider
-from summarizer.settings import Settings
 
 LATENCY = 0.2
 WINDOW = 2.0
@@ -77,15 +75,7 @@ class Counts:
 def run(mode: str, overrides: dict[str, Any]) -> dict[str, Any]:
     limits = ("--rpm", str(RPM), "--tpm", str(TPM), "--window-seconds", str(WINDOW))
     with stub_process("--latency", str(LATENCY), *limits) as url:
-        settings = Settings(
-            provider="openai",
-            openai_api_key=SecretStr("bench"),
-            openai_base_url=url,
-            model="stub",
-            timeout=30,
-            rate_window=WINDOW,
-            **overrides,
-        )
+        settings = stub_settings(url, rate_window=WINDOW, **overrides)
         summarizer = Summarizer(OpenAIProvider(settings), load_prompts(), None, settings)
         items = items_for(mode, ARTICLES, TEXT)
         before, started = Counts.now(), time.perf_counter()

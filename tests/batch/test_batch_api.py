@@ -34,6 +34,12 @@ from tests.paths import CHECKOUT
 ARGS = ["--provider", "openai", "--model", "stub-model", "--poll-seconds", "0"]
 
 
+def polling_batch(tmp_path: Path, out: Path) -> list[str]:
+    """The arguments of a Batch API run over `tmp_path`'s articles that polls every 0.05 s."""
+    articles = str(tmp_path / "articles")
+    return ["batch", articles, "--out", str(out), "--via", "batch-api", *ARGS[:-1], "0.05"]
+
+
 @pytest.fixture(autouse=True)
 def articles(tmp_path: Path) -> Path:
     """The five corpus articles, alone in a directory (the batch's input)."""
@@ -173,19 +179,7 @@ def test_a_batch_needs_the_openai_provider(tmp_path: Path) -> None:
 def test_sigkill_between_submit_and_download_resumes_the_same_batch(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     ledger = tmp_path / "out.jsonl.batches.json"
-    command = [
-        sys.executable,
-        "-m",
-        "summarizer",
-        "batch",
-        str(tmp_path / "articles"),
-        "--out",
-        str(out),
-        "--via",
-        "batch-api",
-        *ARGS[:-1],
-        "0.05",
-    ]
+    command = [sys.executable, "-m", "summarizer", *polling_batch(tmp_path, out)]
     with StubServer(StubConfig(batch=BatchFaults(polls=1_000_000))) as stub:
         env = {**os.environ, "OPENAI_BASE_URL": stub.url, "OPENAI_API_KEY": "x"}
         first = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
@@ -327,19 +321,7 @@ app(prog_name="summarizer")
 
 def test_a_killed_run_resumes_its_batch_for_the_same_articles(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    command = [
-        sys.executable,
-        "-c",
-        LIMITED,
-        "batch",
-        str(tmp_path / "articles"),
-        "--out",
-        str(out),
-        "--via",
-        "batch-api",
-        *ARGS[:-1],
-        "0.05",
-    ]
+    command = [sys.executable, "-c", LIMITED, *polling_batch(tmp_path, out)]
     with StubServer(StubConfig(batch=BatchFaults(polls=1_000_000))) as stub:
         env = {
             **os.environ,
