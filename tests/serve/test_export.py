@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from pydantic import SecretStr
 
 from summarizer.core import ArticleRequest, InputError, ProviderError, SummaryRecord
@@ -181,18 +182,25 @@ def test_a_failed_export_is_500_naming_no_server_path(
     assert not list(scratch.iterdir())
 
 
+def keyed_route(client: TestClient, route: str) -> tuple[str, Response]:
+    """A finished job's `/v1/batches/{id}/{route}` on an app with keys: refused without a
+    key and with a wrong one, not found for an unknown job with the right one; the job's
+    id and the right key's answer."""
+    right = {"Authorization": f"Bearer {SECRET}"}
+    job_id = finished_job(client, ArticleRequest(text=TEXT, id="k"))
+    path = f"/v1/batches/{job_id}/{route}"
+    error_of(client.get(path), 401, "unauthorized")
+    error_of(client.get(path, headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
+    error_of(client.get(f"/v1/batches/nope/{route}", headers=right), 404, "not_found")
+    return job_id, client.get(path, headers=right)
+
+
 def test_a_key_is_required_when_keys_are_configured(
     settings: Settings, fake: FakeProvider, tmp_path: Path
 ) -> None:
     keyed = settings.model_copy(update={"api_key": SecretStr(SECRET)})
-    right = {"Authorization": f"Bearer {SECRET}"}
     with make_client(keyed, fake) as c:
-        job_id = finished_job(c, ArticleRequest(text=TEXT, id="k"))
-        export = f"/v1/batches/{job_id}/export"
-        error_of(c.get(export), 401, "unauthorized")
-        error_of(c.get(export, headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
-        error_of(c.get("/v1/batches/nope/export", headers=right), 404, "not_found")
-        answer = c.get(export, headers=right)  # parquet unless another format is asked for
+        job_id, answer = keyed_route(c, "export")  # parquet unless another format is asked for
     assert "articles.parquet" in unzipped(answer, tmp_path / "tables")
     assert answer.headers["content-disposition"].endswith(f'"{job_id}-parquet.zip"')
 

@@ -20,7 +20,12 @@ from summarizer.settings import Settings
 from tests.corpus.records import KH, US, record, threat
 from tests.fakes import FakeProvider
 from tests.serve.test_api import SECRET, TEXT, error_of, make_client
-from tests.serve.test_export import finished_job, replayed_job, set_status, store_of
+from tests.serve.test_export import (
+    keyed_route,
+    replayed_job,
+    set_status,
+    store_of,
+)
 
 # Two articles that report one threat, and one that failed.
 REPORTED = [
@@ -138,14 +143,8 @@ def test_an_unreadable_results_file_is_500_naming_no_server_path(
 
 def test_a_key_is_required_when_keys_are_configured(settings: Settings, fake: FakeProvider) -> None:
     keyed = settings.model_copy(update={"api_key": SecretStr(SECRET)})
-    right = {"Authorization": f"Bearer {SECRET}"}
     with make_client(keyed, fake) as c:
-        job_id = finished_job(c, ArticleRequest(text=TEXT, id="k"))
-        ledger = f"/v1/batches/{job_id}/ledger"
-        error_of(c.get(ledger), 401, "unauthorized")
-        error_of(c.get(ledger, headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
-        error_of(c.get("/v1/batches/nope/ledger", headers=right), 404, "not_found")
-        answer = c.get(ledger, headers=right)
+        job_id, answer = keyed_route(c, "ledger")
         expected = read_corpus(store_of(c).results_path(job_id))
     assert answer.status_code == 200, answer.text
     assert expected.actors and answer.json() == as_json(expected)
