@@ -197,3 +197,45 @@ def test_the_tokens_an_answer_used_are_read_only_where_it_reports_them() -> None
     assert used_tokens(ChatCompletion.construct(**{**answer, "usage": None})) is None
     partial = ChatCompletion.construct(**{**answer, "usage": {"prompt_tokens": 7}})
     assert used_tokens(partial) is None  # the SDK does not validate what a server sends
+
+
+def test_a_request_goes_as_the_sdks_create_would_send_it_and_its_answer_reads_the_same(
+    draft_000: DraftRecord,
+) -> None:
+    """The handler sends requests through the SDK's generic `post`, skipping `create`'s
+    typed transform: the body is the same JSON, and the answer (here one a local server
+    might send, without `created`, `object` or usage) the same ChatCompletion."""
+    answer = {key: value for key, value in completion(draft_000).items() if key != "usage"}
+    del answer["created"], answer["object"]
+    bodies: list[dict[str, object]] = []
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/v1/chat/completions"
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, json=answer)
+
+    request = {
+        "messages": [{"role": "system", "content": "Brief."}, *MESSAGES],
+        "tools": [{"type": "function", "function": {"name": "DraftRecord", "parameters": {}}}],
+        "tool_choice": {"type": "function", "function": {"name": "DraftRecord"}},
+        "temperature": 0.0,
+        "max_tokens": 5,
+        "seed": 1,
+    }
+    ours = provider(endpoint).create(**request)
+    sdk = openai.OpenAI(
+        api_key="x", http_client=httpx.Client(transport=httpx.MockTransport(endpoint))
+    )
+    theirs = sdk.chat.completions.create(model="gpt-test", **request)  # type: ignore[call-overload]
+    assert bodies[0] == bodies[1] and bodies[0]["model"] == "gpt-test"
+    assert type(ours) is type(theirs) and ours.model_dump() == theirs.model_dump()
+    assert ours.choices[0].message.tool_calls[0].function.name == "DraftRecord"  # type: ignore[index,union-attr]
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"busy"', b"null"])
+def test_an_answer_that_is_json_but_no_chat_completion_is_a_provider_error(body: bytes) -> None:
+    answer = httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    handler, times = scripted(answer)
+    with pytest.raises(ProviderError, match="not a chat completion") as caught:
+        extract(provider(handler), MESSAGES, GenerationParams(), max_reasks=2)
+    assert len(times) == 1 and "tried https://api.openai.com/v1" in str(caught.value)
