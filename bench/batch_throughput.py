@@ -38,7 +38,7 @@ from summarizer.core import ArticleRequest
 from summarizer.extract import Summarizer, load_prompts
 from summarizer.io import ResultFile
 from summarizer.providers.deferred import Capturing
-from summarizer.providers.openai_handler import CHAT_PATH, OpenAIProvider, completion_of
+from summarizer.providers.openai_handler import OpenAIProvider, completion_of, send_chat
 from summarizer.settings import Settings
 
 LATENCY = 0.2
@@ -126,12 +126,7 @@ def ceiling(settings: Settings) -> None:
             "openai SDK post alone": alone(
                 f"p{round_}",
                 count,
-                lambda r: completion_of(
-                    sdk.post(
-                        CHAT_PATH, cast_to=httpx2.Response, body={**r, "model": settings.model}
-                    ),
-                    url,
-                ),
+                lambda r: completion_of(send_chat(sdk, settings.model, r), url),
             ),
             "httpx alone": alone(
                 f"h{round_}",

@@ -26,8 +26,8 @@ from summarizer.providers.pacing import Pacer, PacingConfig, shared_pacer
 from summarizer.settings import Settings
 
 _RETRYABLE_STATUS = {408, 409, 429}
-BATCH_ENDPOINT = "/v1/chat/completions"
-CHAT_PATH = "/chat/completions"
+CHAT_PATH = "/chat/completions"  # under the client's base URL
+BATCH_ENDPOINT = f"/v1{CHAT_PATH}"  # as a Batch API line names it
 T = TypeVar("T")
 # OpenAI's error code for a request longer than the model's context window.
 CONTEXT_CODE = "context_length_exceeded"
@@ -100,6 +100,15 @@ def used_tokens(completion: Any) -> int | None:
     prompt = getattr(usage, "prompt_tokens", None)
     answer = getattr(usage, "completion_tokens", None)
     return prompt + answer if isinstance(prompt, int) and isinstance(answer, int) else None
+
+
+def send_chat(client: openai.OpenAI, model: str, request: dict[str, Any]) -> httpx2.Response:
+    """`request` sent as it is, by the SDK's generic `post` (its errors, timeout and
+    connection pool as for `chat.completions.create`); the raw HTTP answer. The request is
+    JSON already, built by instructor, and `create` would first walk it through the SDK's
+    typed request transform, to the same bytes, at about 0.6 ms a request (a third of the
+    SDK's CPU per call; bench/README.md section 9)."""
+    return client.post(CHAT_PATH, cast_to=httpx2.Response, body={**request, "model": model})
 
 
 def completion_of(response: httpx2.Response, endpoint: str) -> ChatCompletion:
@@ -176,17 +185,9 @@ class OpenAIProvider:
             return completion
 
     def _post(self, request: dict[str, Any]) -> httpx2.Response:
-        """The raw HTTP answer, whose headers carry the rate limits; 429s are counted.
-
-        The request is sent as it is, by the SDK's generic `post` (its errors, timeout and
-        connection pool as for `chat.completions.create`): it is JSON already, built by
-        instructor, and `create` would first walk it through the SDK's typed request
-        transform, to the same bytes, at about 0.6 ms a request (a third of the SDK's CPU
-        per call; bench/README.md section 9)."""
+        """The raw HTTP answer, whose headers carry the rate limits; 429s are counted."""
         try:
-            return self._client.post(
-                CHAT_PATH, cast_to=httpx2.Response, body={**request, "model": self.model}
-            )
+            return send_chat(self._client, self.model, request)
         except openai.RateLimitError:
             RATE_LIMITED.labels(self.name).inc()
             raise

@@ -23,7 +23,7 @@ needs_model = pytest.mark.skipif(
 )
 ARTICLE = CORPUS / "000_d82f81b60eb39696.txt"
 # Three articles that at the default context are three pieces, no more: each is a call.
-LONG_TEXT = ("000_d82f81b60eb39696.txt", "002_38687f60f6619e4b.txt", "003_e59efc3eed4c5dcc.txt")
+LONG_TEXT = (ARTICLE, CORPUS / "002_38687f60f6619e4b.txt", CORPUS / "003_e59efc3eed4c5dcc.txt")
 
 
 def test_missing_model_file_is_a_config_error_that_names_the_path_locally_only(
@@ -143,7 +143,7 @@ def test_real_local_model_on_a_text_longer_than_its_context_gives_a_record() -> 
     from summarizer.providers import LazyProvider
     from summarizer.settings import Settings
 
-    text = "\n\n".join((CORPUS / name).read_text(encoding="utf-8") for name in LONG_TEXT)
+    text = "\n\n".join(path.read_text(encoding="utf-8") for path in LONG_TEXT)
     settings = Settings(provider="local")
     summarizer = Summarizer(LazyProvider(settings), load_prompts(), None, settings)
     article = build_article(ArticleRequest(text=text, published_at="2025-06-15"), 100_000)
